@@ -1,0 +1,5 @@
+"""Entry point for `python -m relaudit`."""
+
+from relaudit.cli import main
+
+main()

@@ -1,0 +1,128 @@
+"""The metrics and counts of DESIGN.md §2, computed from the conversation model and the labels."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from statistics import median
+
+from relaudit.conversations import Conversations, Role
+from relaudit.labels import Labels
+
+METRICS = (
+    "reply_share",
+    "response_rate",
+    "complaint_response_rate",
+    "median_response_minutes",
+    "p90_response_minutes",
+    "within_1h_share",
+    "promo_share",
+    "self_focus",
+    "question_share",
+    "canned_reply_share",
+)
+
+_CANNED_STRIP = re.compile(r"@\w[\w.]*|https?://\S+|\d+")
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Counts, metrics (None when not measurable) and why a metric was not measured."""
+
+    counts: dict[str, int]
+    metrics: dict[str, float | None]
+    not_measured: dict[str, str]
+    canned: frozenset[str]  # ids of own replies whose text repeats another own reply's
+
+
+def analyse(conv: Conversations, labels: dict[str, Labels], skipped: int) -> Analysis:
+    """Every metric from its exact definition."""
+    originals = conv.with_role(Role.ORIGINAL)
+    replies = conv.with_role(Role.REPLY)
+    inbound = conv.with_role(Role.INBOUND)
+    due = [m for m in inbound if m.id not in conv.pending]
+    due_complaints = [m for m in due if labels[m.id].complaint]
+    answered_due = [m for m in due if m.id in conv.responses]
+    times = sorted(conv.responses[m.id].minutes for m in inbound if m.id in conv.responses)
+    self_refs = sum(labels[m.id].self_refs for m in originals + replies)
+    audience_refs = sum(labels[m.id].audience_refs for m in originals + replies)
+    canned = _canned(replies)
+    complaints = [m for m in inbound if labels[m.id].complaint]
+    counts = {
+        "messages": len(conv.messages),
+        "skipped": skipped,
+        "own_originals": len(originals),
+        "own_replies": len(replies),
+        "reposts": len(conv.with_role(Role.REPOST)),
+        "inbound": len(inbound),
+        "pending": len(conv.pending),
+        "complaints": len(complaints),
+        "unanswered_complaints": sum(1 for m in complaints if m.id not in conv.responses and conv.due(m)),
+    }
+    why: dict[str, str] = {}
+    metrics: dict[str, float | None] = {
+        "reply_share": _ratio(len(replies), len(originals) + len(replies), why, "reply_share", "no own posts"),
+        "response_rate": _ratio(len(answered_due), len(due), why, "response_rate", "no inbound messages due"),
+        "complaint_response_rate": _ratio(
+            sum(1 for m in due_complaints if m.id in conv.responses),
+            len(due_complaints),
+            why,
+            "complaint_response_rate",
+            "no complaints due",
+        ),
+        "median_response_minutes": round(median(times), 2) if times else None,
+        "p90_response_minutes": round(_percentile(times, 0.9), 2) if times else None,
+        "within_1h_share": _ratio(
+            sum(1 for m in answered_due if conv.responses[m.id].minutes <= 60),
+            len(due),
+            why,
+            "within_1h_share",
+            "no inbound messages due",
+        ),
+        "promo_share": _ratio(
+            sum(1 for m in originals if labels[m.id].promotional),
+            len(originals),
+            why,
+            "promo_share",
+            "no own original posts",
+        ),
+        "self_focus": _ratio(self_refs, self_refs + audience_refs, why, "self_focus", "no self or audience references"),
+        "question_share": _ratio(
+            sum(1 for m in originals if labels[m.id].asks_question),
+            len(originals),
+            why,
+            "question_share",
+            "no own original posts",
+        ),
+        "canned_reply_share": _ratio(len(canned), len(replies), why, "canned_reply_share", "no own replies"),
+    }
+    if not times:
+        why["median_response_minutes"] = why["p90_response_minutes"] = "no answered inbound messages"
+    return Analysis(counts, metrics, why, canned)
+
+
+def canned_key(text: str) -> str:
+    """A reply's text with mentions, links, digits, case and spacing removed."""
+    return " ".join(_CANNED_STRIP.sub(" ", text).lower().split())
+
+
+def _canned(replies: list) -> frozenset[str]:
+    keys = {m.id: canned_key(m.text) for m in replies}
+    seen = Counter(keys.values())
+    return frozenset(i for i, key in keys.items() if seen[key] > 1)
+
+
+def _ratio(part: int, whole: int, why: dict[str, str], name: str, reason: str) -> float | None:
+    if whole == 0:
+        why[name] = reason
+        return None
+    return round(part / whole, 4)
+
+
+def _percentile(values: list[float], share: float) -> float:
+    """Linear-interpolated percentile of sorted values (the same method as numpy's default)."""
+    position = (len(values) - 1) * share
+    low = int(position)
+    high = min(low + 1, len(values) - 1)
+    return values[low] + (values[high] - values[low]) * (position - low)

@@ -1,0 +1,195 @@
+"""The command line: thin Typer commands that parse options, call one pipeline function, render and exit."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Callable
+from datetime import timedelta
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import click
+import typer
+
+from relaudit import __version__
+from relaudit.errors import ExitCode, RelauditError, UsageError
+
+app = typer.Typer(
+    name="relaudit",
+    help="Audit a social-media account's export: does it converse with people, or just broadcast?",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode=None,
+)
+
+
+class Format(str, Enum):
+    """Output formats of `relaudit audit`."""
+
+    text = "text"
+    json = "json"
+
+
+class Level(str, Enum):
+    """Finding levels, for --fail-on."""
+
+    suggestion = "suggestion"
+    warning = "warning"
+    error = "error"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"relaudit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+) -> None:
+    """relaudit: relationship audits for social-media accounts."""
+
+
+@app.command()
+def audit(
+    paths: Annotated[list[Path], typer.Argument(help="Export files to audit (merged; duplicate ids skipped).")],
+    account: Annotated[
+        Optional[list[str]],
+        typer.Option("--account", "-a", help="The audited handle (repeatable, @ optional)."),
+    ] = None,
+    output_format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to a file.")] = None,
+    as_of: Annotated[
+        Optional[str],
+        typer.Option("--as-of", help="The export's end (ISO 8601); default: its latest message."),
+    ] = None,
+    pending_window: Annotated[
+        str,
+        typer.Option("--pending-window", help="Unanswered inbound younger than this is pending (e.g. 24h, 90m, 2d)."),
+    ] = "24h",
+    fail_on: Annotated[
+        Optional[Level],
+        typer.Option("--fail-on", help="Exit 1 when a finding of this level or worse exists."),
+    ] = None,
+    fail_under: Annotated[
+        Optional[str],
+        typer.Option("--fail-under", help="Exit 1 when the grade is below this letter (A-F)."),
+    ] = None,
+    rules: Annotated[
+        Optional[list[Path]],
+        typer.Option("--rules", help="Extra rule pack files, added to the default pack."),
+    ] = None,
+    input_format: Annotated[
+        Optional[str],
+        typer.Option("--input-format", help="Skip detection and read the input in this format."),
+    ] = None,
+    width: Annotated[int, typer.Option("--width", help="Terminal report width in columns.")] = 0,
+) -> None:
+    """Audit one account's export and grade how it builds relationships."""
+    from relaudit.account import from_option
+    from relaudit.dates import parse_datetime
+    from relaudit.gate import gate
+    from relaudit.pipeline import AuditOptions
+    from relaudit.pipeline import audit as run_audit
+    from relaudit.render import RENDERERS
+
+    moment = None
+    if as_of is not None:
+        moment = parse_datetime(as_of)
+        if moment is None:
+            raise UsageError(f"--as-of: cannot read '{as_of}' as a date (use ISO 8601, e.g. 2026-10-31T23:59:00Z)")
+    if account is not None and from_option(account) is None:
+        raise UsageError("--account: give a handle, e.g. --account brightbrew")
+    options = AuditOptions(
+        account=from_option(account or []),
+        as_of=moment,
+        pending_window=_duration(pending_window),
+        input_format=input_format,
+        rule_files=tuple(rules or ()),
+        progress=_progress(),
+    )
+    report = run_audit(list(paths), options)
+    to_terminal = output is None and sys.stdout.isatty()
+    color = to_terminal and output_format is Format.text and "NO_COLOR" not in os.environ
+    columns = width or (min(os.get_terminal_size().columns, 120) if to_terminal else 80)
+    rendered = RENDERERS[output_format.value](report, columns, color)
+    _write(rendered, output)
+    raise typer.Exit(int(gate(report, fail_on.value if fail_on else None, fail_under)))
+
+
+def _duration(text: str) -> timedelta:
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([mhd])\s*", text)
+    if not match:
+        raise UsageError(f"--pending-window: '{text}' is not a duration like 24h, 90m or 2d")
+    value, unit = float(match.group(1)), match.group(2)
+    return timedelta(minutes=value) if unit == "m" else timedelta(hours=value) if unit == "h" else timedelta(days=value)
+
+
+def _progress() -> Callable[[int], None] | None:
+    """A one-line count on stderr for long exports, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(records: int) -> None:
+        sys.stderr.write(f"\rrelaudit: {records:,} records read…")
+        sys.stderr.flush()
+
+    return show
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"{output}: cannot write: {error.strerror}") from error
+
+
+def main() -> None:
+    """Run the CLI; the one place where errors become one line on stderr and exit code 2."""
+    debug = "--debug" in sys.argv[1:]
+    try:
+        app(standalone_mode=False)
+    except RelauditError as error:
+        if debug:
+            raise
+        _fail(str(error))
+    except click.exceptions.Exit as done:
+        _clear_progress()
+        sys.exit(done.exit_code)
+    except click.exceptions.Abort:
+        _fail("interrupted")
+    except click.ClickException as error:
+        if debug:
+            raise
+        _fail(error.format_message())
+    except KeyboardInterrupt:
+        _fail("interrupted")
+    except Exception as error:  # the last line of defence: still one line, never a traceback
+        if debug:
+            raise
+        _fail(f"internal error: {type(error).__name__}: {error} (run with --debug and report it)")
+    _clear_progress()
+    sys.exit(int(ExitCode.OK))
+
+
+def _clear_progress() -> None:
+    if sys.stderr.isatty():
+        sys.stderr.write("\r\033[K")
+
+
+def _fail(message: str) -> None:
+    _clear_progress()
+    sys.stderr.write(f"relaudit: error: {message}\n")
+    sys.exit(int(ExitCode.ERROR))

@@ -1,0 +1,175 @@
+"""The conversation model of DESIGN.md §2: roles, the reply tree, answered and pending inbound messages."""
+
+from __future__ import annotations
+
+import heapq
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum
+
+from relaudit.account import Account
+from relaudit.model import Message
+
+
+class Role(str, Enum):
+    """What a message is to the audited account."""
+
+    ORIGINAL = "own-original"
+    REPLY = "own-reply"
+    REPOST = "repost"
+    INBOUND = "inbound"
+    CONTEXT = "context"
+
+    @property
+    def is_own(self) -> bool:
+        """True for the account's own messages of any kind."""
+        return self in (Role.ORIGINAL, Role.REPLY, Role.REPOST)
+
+
+@dataclass(frozen=True)
+class Response:
+    """The first own message that answered an inbound message."""
+
+    by: str
+    minutes: float
+
+
+@dataclass(frozen=True)
+class Conversations:
+    """Messages with their roles, parents, first responses and pending status."""
+
+    account: Account
+    messages: tuple[Message, ...]
+    roles: dict[str, Role]
+    parents: dict[str, str]
+    responses: dict[str, Response]
+    pending: frozenset[str]
+    end: datetime
+    pending_window: timedelta
+    notes: tuple[str, ...] = ()
+
+    def with_role(self, role: Role) -> list[Message]:
+        """Messages of one role, in time order."""
+        return [m for m in self.messages if self.roles[m.id] is role]
+
+    def due(self, message: Message) -> bool:
+        """An inbound message that is not pending."""
+        return self.roles[message.id] is Role.INBOUND and message.id not in self.pending
+
+
+def build(
+    messages: Sequence[Message], account: Account, as_of: datetime | None, pending_window: timedelta
+) -> Conversations:
+    """Assign roles, link replies, find first responses and pending messages (ids must be unique)."""
+    ordered = tuple(sorted(messages, key=lambda m: (m.created_at, m.id)))
+    by_id = {m.id: m for m in ordered}
+    parents = {m.id: m.in_reply_to for m in ordered if m.in_reply_to in by_id and m.in_reply_to != m.id}
+    order, notes = _tree_order(ordered, parents)
+    roles = _roles(order, by_id, parents, account.handles)
+    responses = _responses(ordered, by_id, parents, roles)
+    end = as_of or (ordered[-1].created_at if ordered else datetime.now().astimezone())
+    pending = frozenset(
+        m.id
+        for m in ordered
+        if roles[m.id] is Role.INBOUND and m.id not in responses and end - m.created_at < pending_window
+    )
+    return Conversations(account, ordered, roles, parents, responses, pending, end, pending_window, notes)
+
+
+def _tree_order(ordered: Sequence[Message], parents: dict[str, str]) -> tuple[list[Message], tuple[str, ...]]:
+    """Messages with every parent before its children; reply cycles (hostile input) are broken."""
+    children: dict[str, list[str]] = {}
+    for child, parent in parents.items():
+        children.setdefault(parent, []).append(child)
+    by_id = {m.id: m for m in ordered}
+    placed: set[str] = set()
+    order: list[Message] = []
+    notes: list[str] = []
+
+    def walk(root: str) -> None:
+        queue = deque([root])
+        placed.add(root)
+        while queue:
+            current = queue.popleft()
+            order.append(by_id[current])
+            for child in children.get(current, ()):
+                if child not in placed:
+                    placed.add(child)
+                    queue.append(child)
+
+    for message in ordered:
+        if message.id not in parents:
+            walk(message.id)
+    for message in ordered:  # whatever is left hangs off a cycle
+        if message.id not in placed:
+            notes.append(f"{message.source}: reply cycle through message {message.id}; link to its parent ignored")
+            del parents[message.id]
+            walk(message.id)
+    return order, tuple(notes)
+
+
+def _roles(
+    order: list[Message], by_id: dict[str, Message], parents: dict[str, str], handles: frozenset[str]
+) -> dict[str, Role]:
+    roles: dict[str, Role] = {}
+    for message in order:
+        parent_id = parents.get(message.id)
+        parent_author = by_id[parent_id].author if parent_id else message.in_reply_to_author
+        if message.author in handles:
+            if message.is_repost:
+                roles[message.id] = Role.REPOST
+            # A reply whose parent author is unknown is taken as a reply to someone else: self-threads keep
+            # their parent in the export (or name the author), so the unknown case is nearly always a customer.
+            elif message.in_reply_to and parent_author not in handles:
+                roles[message.id] = Role.REPLY
+            else:
+                roles[message.id] = Role.ORIGINAL
+            continue
+        parent_role = roles.get(parent_id) if parent_id else None
+        addressed = (
+            any(h in handles for h in message.mentions)
+            or (parent_role is not None and (parent_role.is_own or parent_role is Role.INBOUND))
+            or (parent_id is None and parent_author in handles)
+        )
+        # Others' reposts and private messages are context: they ask nothing of the account in public.
+        inbound = addressed and not message.is_repost and not message.is_private
+        roles[message.id] = Role.INBOUND if inbound else Role.CONTEXT
+    return roles
+
+
+def _responses(
+    ordered: Sequence[Message], by_id: dict[str, Message], parents: dict[str, str], roles: dict[str, Role]
+) -> dict[str, Response]:
+    """First own response per inbound message: the earliest own descendant posted after it.
+
+    Own messages are walked up to the root in time order, so the first walk to reach an inbound ancestor
+    posted before it is that ancestor's first response. A walk may stop at a node an earlier walk passed,
+    because everything above was settled by an earlier (so earlier-or-equal) response - unless a clock-skewed
+    inbound ancestor, posted after that earlier response, is still waiting; then the walk goes on.
+    """
+    responses: dict[str, Response] = {}
+    visited: set[str] = set()
+    waiting: list[tuple[datetime, str]] = []  # heap of skewed, unanswered inbound ancestors
+    for own in ordered:
+        if not roles[own.id].is_own:
+            continue
+        while waiting and waiting[0][1] in responses:
+            heapq.heappop(waiting)
+        may_stop = not waiting or waiting[0][0] >= own.created_at
+        current = parents.get(own.id)
+        visited.add(own.id)
+        while current is not None:
+            if current in visited and may_stop:
+                break
+            visited.add(current)
+            ancestor = by_id[current]
+            if roles[current] is Role.INBOUND and current not in responses:
+                if ancestor.created_at < own.created_at:
+                    minutes = (own.created_at - ancestor.created_at).total_seconds() / 60
+                    responses[current] = Response(own.id, minutes)
+                else:
+                    heapq.heappush(waiting, (ancestor.created_at, current))
+            current = parents.get(current)
+    return responses

@@ -1,0 +1,88 @@
+"""Running rules over messages and the account; the engine stamps level, pillar and message onto findings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from relaudit.analyse import Analysis
+from relaudit.conversations import Conversations, Role
+from relaudit.labels import Labeller, Labels
+from relaudit.model import Message
+from relaudit.rulepack import Rule
+from relaudit.ruletypes import RULE_TYPES, Context, Hit
+
+SCOPE_OF_ROLE = {Role.ORIGINAL: "own-post", Role.REPLY: "own-reply", Role.INBOUND: "inbound"}
+LEVEL_RANK = {"suggestion": 0, "warning": 1, "error": 2}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A rule's verdict on one message (or on the account, when message_id is None)."""
+
+    rule: str
+    level: str
+    pillar: str
+    message: str
+    severity: float
+    message_id: str | None = None
+    created_at: datetime | None = None
+    excerpt: str = ""
+    source: str = ""
+
+
+def run_rules(
+    rules: list[Rule], conv: Conversations, analysis: Analysis, labeller: Labeller, labels: dict[str, Labels]
+) -> list[Finding]:
+    """Every finding, in message time order, account findings first."""
+    findings: list[Finding] = []
+    account_rules = [r for r in rules if "account" in r.scopes]
+    account_ctx = Context(conv, analysis, labeller)
+    for rule in account_rules:
+        hit = RULE_TYPES[rule.type].check(rule.options, account_ctx)
+        if hit is not None:
+            findings.append(_finding(rule, hit))
+    by_scope = {scope: [r for r in rules if scope in r.scopes] for scope in SCOPE_OF_ROLE.values()}
+    for message in conv.messages:
+        role = conv.roles[message.id]
+        scope = SCOPE_OF_ROLE.get(role)
+        if scope is None or not by_scope[scope]:
+            continue
+        ctx = Context(conv, analysis, labeller, message, role, labels[message.id])
+        findings.extend(_check_message(by_scope[scope], ctx, message))
+    return findings
+
+
+def _check_message(rules: Iterable[Rule], ctx: Context, message: Message) -> list[Finding]:
+    found = []
+    for rule in rules:
+        hit = RULE_TYPES[rule.type].check(rule.options, ctx)
+        if hit is not None:
+            found.append(_finding(rule, hit, message))
+    return found
+
+
+def _finding(rule: Rule, hit: Hit, message: Message | None = None) -> Finding:
+    text = rule.message.format(**hit.values)
+    if message is None:
+        return Finding(rule.id, rule.level, rule.pillar, text, hit.severity)
+    return Finding(
+        rule.id,
+        rule.level,
+        rule.pillar,
+        text,
+        hit.severity,
+        message_id=message.id,
+        created_at=message.created_at,
+        excerpt=excerpt(message.text),
+        source=str(message.source),
+    )
+
+
+def excerpt(text: str, limit: int = 100) -> str:
+    """The start of a text on one line, cut at a word with an ellipsis when long."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    return flat[: limit - 1].rsplit(" ", 1)[0] + "…"

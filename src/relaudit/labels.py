@@ -1,0 +1,127 @@
+"""Per-message labels from the YAML lexicons plus TextBlob polarity (complaint, question, praise, promo...)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from relaudit.conversations import Role
+from relaudit.lexicon import Lexicon, load_lexicon, tokens
+from relaudit.model import Message
+
+LEXICONS = (
+    "complaint",
+    "question",
+    "praise",
+    "promotional",
+    "audience-question",
+    "self-reference",
+    "audience-reference",
+)
+
+
+@dataclass(frozen=True)
+class Labels:
+    """What relaudit thinks of one message."""
+
+    complaint: bool = False
+    complaint_score: float = 0.0
+    cues: tuple[str, ...] = ()
+    question: bool = False
+    praise: bool = False
+    promotional: bool = False
+    asks_question: bool = False
+    self_refs: int = 0
+    audience_refs: int = 0
+    polarity: float | None = None
+
+    def names(self) -> list[str]:
+        """The label names that apply."""
+        flags = {
+            "complaint": self.complaint,
+            "question": self.question,
+            "praise": self.praise,
+            "promotional": self.promotional,
+            "asks-question": self.asks_question,
+        }
+        return [name for name, on in flags.items() if on]
+
+
+@lru_cache(maxsize=65536)
+def polarity(text: str) -> float:
+    """TextBlob's pattern-based polarity (needs no NLTK corpora); cached because exports repeat texts."""
+    from textblob import TextBlob  # imported lazily: it is the slowest import relaudit has
+
+    return float(TextBlob(text).sentiment.polarity)
+
+
+@dataclass(frozen=True)
+class ComplaintVerdict:
+    """A complaint score, whether it passes the threshold, and the cues behind it."""
+
+    score: float
+    cues: tuple[str, ...]
+    is_complaint: bool
+    polarity: float
+
+
+def detect_complaint(text: str, lexicon: Lexicon) -> ComplaintVerdict:
+    """The complaint detector: weighted cues plus negative polarity; kept small so it can be replaced."""
+    matched = lexicon.matches(text)
+    score = sum(cue.weight for cue in matched)
+    cues = [cue.text for cue in matched]
+    value = polarity(text)
+    below = lexicon.sentiment.get("below")
+    if below is not None and value < below:
+        score += lexicon.sentiment.get("weight", 0.0)
+        cues.append(f"polarity {value:+.2f}")
+    return ComplaintVerdict(round(score, 3), tuple(cues), score >= lexicon.threshold, value)
+
+
+class Labeller:
+    """Labels messages by role with one set of lexicons."""
+
+    def __init__(self, lexicon_dir: Path, own_handles: frozenset[str]) -> None:
+        self.lexicons = {name: load_lexicon(lexicon_dir / f"{name}.yaml") for name in LEXICONS}
+        self.own_handles = own_handles
+
+    def label(self, message: Message, role: Role) -> Labels:
+        """Labels for one message; only what its role needs is computed."""
+        text = message.text
+        if role is Role.INBOUND:
+            verdict = detect_complaint(text, self.lexicons["complaint"])
+            question = self._passes("question", text) and not verdict.is_complaint
+            praise = not verdict.is_complaint and self._praise(text, verdict.polarity)
+            return Labels(
+                complaint=verdict.is_complaint,
+                complaint_score=verdict.score,
+                cues=verdict.cues,
+                question=question,
+                praise=praise,
+                polarity=verdict.polarity,
+            )
+        if role in (Role.ORIGINAL, Role.REPLY):
+            words = tokens(text)
+            self_refs = self.lexicons["self-reference"].count_words(words)
+            self_refs += sum(1 for handle in message.mentions if handle in self.own_handles)
+            original = role is Role.ORIGINAL
+            return Labels(
+                promotional=original and self._passes("promotional", text),
+                asks_question=original and self._passes("audience-question", text),
+                self_refs=self_refs,
+                audience_refs=self.lexicons["audience-reference"].count_words(words),
+            )
+        return Labels()
+
+    def _passes(self, name: str, text: str) -> bool:
+        lexicon = self.lexicons[name]
+        return sum(cue.weight for cue in lexicon.matches(text)) >= lexicon.threshold
+
+    def _praise(self, text: str, value: float) -> bool:
+        lexicon = self.lexicons["praise"]
+        score = sum(cue.weight for cue in lexicon.matches(text))
+        above = lexicon.sentiment.get("above")
+        if above is not None and value > above:
+            score += lexicon.sentiment.get("weight", 0.0)
+        return score >= lexicon.threshold

@@ -1,0 +1,118 @@
+"""Reading lexicon files and matching their cues: phrases compiled into one pattern, patterns, word counts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from relaudit.errors import RulePackError
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One phrase or pattern with its weight."""
+
+    text: str
+    weight: float
+    kind: str  # "phrase" | "pattern"
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """A weighted cue list (labels) or a plain word list (references)."""
+
+    name: str
+    threshold: float
+    cues: tuple[Cue, ...]
+    words: frozenset[str]
+    sentiment: dict[str, float]
+    _phrases: re.Pattern[str] | None
+    _patterns: tuple[tuple[re.Pattern[str], Cue], ...]
+    _by_phrase: dict[str, Cue]
+
+    def matches(self, text: str) -> list[Cue]:
+        """Distinct cues found in the text, in order of first appearance."""
+        found: dict[str, Cue] = {}
+        if self._phrases is not None:
+            for match in self._phrases.finditer(text):
+                cue = self._by_phrase.get(_fold(match.group(0)))
+                if cue is not None:
+                    found.setdefault(cue.text, cue)
+        for pattern, cue in self._patterns:
+            if pattern.search(text):
+                found.setdefault(cue.text, cue)
+        return list(found.values())
+
+    def count_words(self, tokens: list[str]) -> int:
+        """How many tokens are in the word list."""
+        return sum(1 for token in tokens if token in self.words)
+
+
+_TOKEN = re.compile(r"[a-z0-9_']+(?:-[a-z0-9_']+)*")
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case word tokens, apostrophes kept (curly ones straightened)."""
+    return _TOKEN.findall(text.lower().replace("\u2019", "'"))
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.lower().replace("\u2019", "'").split())
+
+
+def load_lexicon(path: Path) -> Lexicon:
+    """Read and compile one lexicon file, naming file and key on any error."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise RulePackError(f"{path}: cannot read lexicon: {error}") from error
+    if not isinstance(data, dict) or "lexicon" not in data:
+        raise RulePackError(f"{path}: a lexicon file must be a mapping with a 'lexicon' key")
+    cues: list[Cue] = []
+    for index, entry in enumerate(data.get("cues") or [], start=1):
+        cues.append(_cue(path, index, entry))
+    phrases = [c for c in cues if c.kind == "phrase"]
+    patterns = []
+    for cue in cues:
+        if cue.kind == "pattern":
+            try:
+                patterns.append((re.compile(cue.text, re.IGNORECASE), cue))
+            except re.error as error:
+                raise RulePackError(f"{path}: cue '{cue.text}': bad pattern: {error}") from error
+    by_phrase = {_fold(c.text): c for c in phrases}
+    return Lexicon(
+        name=str(data["lexicon"]),
+        threshold=float(data.get("threshold", 1.0)),
+        cues=tuple(cues),
+        words=frozenset(str(w).lower() for w in data.get("words") or []),
+        sentiment={str(k): float(v) for k, v in (data.get("sentiment") or {}).items()},
+        _phrases=phrase_pattern([c.text for c in phrases]),
+        _patterns=tuple(patterns),
+        _by_phrase=by_phrase,
+    )
+
+
+def phrase_pattern(phrases: list[str]) -> re.Pattern[str] | None:
+    """One case-insensitive, word-bounded alternation for a phrase list, longest phrases first."""
+    if not phrases:
+        return None
+    parts = sorted({_fold(p) for p in phrases}, key=len, reverse=True)
+    body = "|".join(r"\s+".join(re.escape(word) for word in part.split()) for part in parts)
+    return re.compile(rf"(?<![\w'])(?:{body})(?![\w'])", re.IGNORECASE)
+
+
+def _cue(path: Path, index: int, entry: Any) -> Cue:
+    if not isinstance(entry, dict):
+        raise RulePackError(f"{path}: cues[{index}]: expected a mapping with phrase or pattern and weight")
+    kind = "phrase" if "phrase" in entry else "pattern" if "pattern" in entry else None
+    if kind is None:
+        raise RulePackError(f"{path}: cues[{index}]: needs a 'phrase' or a 'pattern'")
+    try:
+        weight = float(entry.get("weight", 1.0))
+    except (TypeError, ValueError) as error:
+        raise RulePackError(f"{path}: cues[{index}]: weight must be a number") from error
+    return Cue(str(entry[kind]), weight, kind)

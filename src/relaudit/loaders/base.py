@@ -1,0 +1,83 @@
+"""What every loader shares: the loader protocol and tolerant text decoding."""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from relaudit.model import RawRecord, Skipped
+
+# Tried in order when a line is not UTF-8: cp1252 covers what Windows spreadsheets write, latin-1 cannot fail.
+FALLBACK_ENCODINGS = ("cp1252", "latin-1")
+
+
+@dataclass(frozen=True)
+class LoadNotice:
+    """Something the user should know about a file that is not a skipped record (e.g. its encoding)."""
+
+    path: str
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.text}"
+
+
+LoadItem = RawRecord | Skipped | LoadNotice
+
+
+class Loader(Protocol):
+    """One export format: a name, a cheap sniff and a streaming load."""
+
+    name: str
+    description: str
+
+    def sniff(self, path: Path) -> bool:
+        """True when the file looks like this format (reads at most a few KB)."""
+        ...
+
+    def load(self, path: Path) -> Iterator[LoadItem]:
+        """Yield raw records, skipped records and notices, in file order."""
+        ...
+
+    def account_hint(self, path: Path) -> list[str]:
+        """Handles the export itself names as its owner (empty when it names none)."""
+        ...
+
+
+def decode_lines(path: Path) -> Iterator[tuple[int, str, str | None]]:
+    """Yield (line number, text, encoding used when not UTF-8) for each line, BOM removed, never raising."""
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if number == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8) :]
+            try:
+                yield number, raw.decode("utf-8"), None
+            except UnicodeDecodeError:
+                yield number, *_decode_fallback(raw)
+
+
+def _decode_fallback(raw: bytes) -> tuple[str, str]:
+    """Decode bytes that are not UTF-8 with the first fallback encoding that accepts them."""
+    for encoding in FALLBACK_ENCODINGS:
+        try:
+            return raw.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
+
+
+def head(path: Path, size: int = 4096) -> str:
+    """The first bytes of a file as text (BOM and undecodable bytes tolerated), for sniffing."""
+    with path.open("rb") as handle:
+        raw = handle.read(size)
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]
+    return raw.decode("utf-8", errors="replace")
+
+
+def encoding_notice(path: Path, line: int, encoding: str) -> LoadNotice:
+    """The warning given once per file whose bytes are not UTF-8."""
+    return LoadNotice(str(path), f"not UTF-8 from line {line}; decoded as {encoding}, check accented text")

@@ -1,0 +1,150 @@
+"""The relaudit format: JSON Lines, a JSON array or CSV with id, author, text, created_at and optional fields."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from relaudit.loaders.base import LoadItem, decode_lines, encoding_notice, head
+from relaudit.model import RawRecord, Skipped, Source
+
+name = "relaudit"
+description = "relaudit format: JSON Lines, JSON array or CSV (id, author, text, created_at, ...)"
+
+FIELDS = (
+    "id",
+    "author",
+    "text",
+    "created_at",
+    "in_reply_to",
+    "in_reply_to_author",
+    "platform",
+    "likes",
+    "reposts",
+    "is_repost",
+    "url",
+)
+REQUIRED_HEADER = {"id", "author", "created_at"}
+
+
+def sniff(path: Path) -> bool:
+    """A JSON object (or array of them) or a CSV header naming id, author and created_at."""
+    if not path.is_file():
+        return False
+    start = head(path).lstrip()
+    if start.startswith(("{", "[")):
+        first = start[:2000]
+        return all(f'"{key}"' in first for key in ("id", "author", "created_at")) or start.startswith("[]")
+    header = start.splitlines()[0] if start else ""
+    columns = {column.strip().strip('"').lower() for column in header.split(",")}
+    return columns >= REQUIRED_HEADER
+
+
+def account_hint(path: Path) -> list[str]:
+    """The relaudit format carries no owner metadata."""
+    return []
+
+
+def load(path: Path) -> Iterator[LoadItem]:
+    """Stream records from whichever of the three layouts the file uses."""
+    notices: list[LoadItem] = []
+    lines = _decoded(path, notices)
+    first = next(lines, None)
+    if first is None:
+        return
+    _, text = first
+    stripped = text.lstrip()
+    if stripped.startswith("["):
+        yield from _load_array(path, _chain([first], lines), notices)
+    elif stripped.startswith("{"):
+        yield from _load_jsonl(path, _chain([first], lines), notices)
+    else:
+        yield from _load_csv(path, _chain([first], lines), notices)
+
+
+def _decoded(path: Path, notices: list[LoadItem]) -> Iterator[tuple[int, str]]:
+    """Decoded lines; the first line that is not UTF-8 adds a notice for the layout reader to pass on."""
+    warned = False
+    for number, text, encoding in decode_lines(path):
+        if encoding and not warned:
+            warned = True
+            notices.append(encoding_notice(path, number, encoding))
+        yield number, text
+
+
+def _flush(notices: list[LoadItem]) -> Iterator[LoadItem]:
+    yield from notices
+    notices.clear()
+
+
+def _chain(first: list[tuple[int, str]], rest: Iterator[tuple[int, str]]) -> Iterator[tuple[int, str]]:
+    yield from first
+    yield from rest
+
+
+def _load_jsonl(path: Path, lines: Iterable[tuple[int, str]], notices: list[LoadItem]) -> Iterator[LoadItem]:
+    for number, text in lines:
+        yield from _flush(notices)
+        if not text.strip():
+            continue
+        source = Source(str(path), number)
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as error:
+            yield Skipped(source, f"bad JSON: {error.msg} (column {error.colno})")
+            continue
+        yield _record(value, source)
+    yield from _flush(notices)
+
+
+def _load_array(path: Path, lines: Iterable[tuple[int, str]], notices: list[LoadItem]) -> Iterator[LoadItem]:
+    # A JSON array is parsed whole (JSON Lines is the streaming layout); each element's source is its index.
+    text = "".join(line for _, line in lines)
+    yield from _flush(notices)
+    try:
+        values = json.loads(text)
+    except json.JSONDecodeError as error:
+        yield Skipped(Source(str(path), error.lineno), f"bad JSON array: {error.msg}; no record could be read")
+        return
+    if not isinstance(values, list):
+        yield Skipped(Source(str(path), 1), "expected a JSON array of objects")
+        return
+    for index, value in enumerate(values, start=1):
+        yield _record(value, Source(str(path), index, unit="record"))
+
+
+def _load_csv(path: Path, lines: Iterable[tuple[int, str]], notices: list[LoadItem]) -> Iterator[LoadItem]:
+    numbers: list[int] = []
+
+    def texts() -> Iterator[str]:
+        for number, text in lines:
+            numbers.append(number)
+            yield text
+
+    reader = csv.reader(texts())
+    header = next(reader, None)
+    if header is None:
+        return
+    columns = [column.strip().lower() for column in header]
+    line_of_row = numbers[-1] + 1
+    for row in reader:
+        yield from _flush(notices)
+        source = Source(str(path), line_of_row)
+        line_of_row = numbers[-1] + 1
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(columns):
+            yield Skipped(source, f"CSV row has {len(row)} cells, header has {len(columns)}")
+            continue
+        yield _record(dict(zip(columns, row)), source)
+    yield from _flush(notices)
+
+
+def _record(value: object, source: Source) -> RawRecord | Skipped:
+    if not isinstance(value, dict):
+        return Skipped(source, f"expected an object, found {type(value).__name__}")
+    fields = {key: value.get(key) for key in FIELDS if key in value}
+    fields["text_kind"] = "plain"
+    return RawRecord(fields, source)

@@ -1,0 +1,123 @@
+"""The audit pipeline: load → normalise → conversations → analyse → rules → grade → Report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from relaudit import loaders
+from relaudit.account import Account, resolve
+from relaudit.analyse import analyse
+from relaudit.conversations import Role, build
+from relaudit.engine import run_rules
+from relaudit.errors import InputError
+from relaudit.grade import grade, load_grading
+from relaudit.labels import Labeller
+from relaudit.loaders.base import LoadNotice
+from relaudit.model import Message, RawRecord, Skipped
+from relaudit.normalise import normalise
+from relaudit.recommend import recommend
+from relaudit.report import Report
+from relaudit.resources import rules_dir
+from relaudit.rulepack import Rule, load_packs
+
+
+@dataclass(frozen=True)
+class AuditOptions:
+    """What the user chose on the command line (or in a config file)."""
+
+    account: Account | None = None
+    as_of: datetime | None = None
+    pending_window: timedelta = timedelta(hours=24)
+    input_format: str | None = None
+    rule_files: tuple[Path, ...] = ()
+    progress: Callable[[int], None] | None = field(default=None, compare=False)
+
+
+def load_rules(extra: tuple[Path, ...] = ()) -> list[Rule]:
+    """The default pack plus the user's packs, validated before any message is read."""
+    return load_packs([rules_dir() / "default.yaml", *extra])
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What the loaders read: unique messages, skipped records, notices, format names, owner hints."""
+
+    messages: list[Message]
+    skipped: list[Skipped]
+    notices: list[str]
+    input_format: str
+    records: int
+    hints: list[str]
+
+
+def read_messages(paths: list[Path], options: AuditOptions) -> Loaded:
+    """Read every path with its loader; a repeated id is skipped as a duplicate, never silently dropped."""
+    detected = [(path, loaders.detect(path, options.input_format)) for path in paths]
+    messages: list[Message] = []
+    skipped: list[Skipped] = []
+    notices: list[str] = []
+    first_seen: dict[str, str] = {}
+    records = 0
+    for path, loader in detected:
+        for item in loaders.load(path, loader):
+            if isinstance(item, LoadNotice):
+                notices.append(str(item))
+                continue
+            records += 1
+            result = normalise(item) if isinstance(item, RawRecord) else item
+            if isinstance(result, Message):
+                if result.id in first_seen:
+                    result = Skipped(result.source, f"duplicate id {result.id} (first at {first_seen[result.id]})")
+                else:
+                    first_seen[result.id] = str(result.source)
+                    messages.append(result)
+            if isinstance(result, Skipped):
+                skipped.append(result)
+            if options.progress is not None and records % 10000 == 0:
+                options.progress(records)
+    names = ", ".join(dict.fromkeys(loader.name for _, loader in detected))
+    hints = [h for path, loader in detected for h in loader.account_hint(path)]
+    return Loaded(messages, skipped, notices, names, records, hints)
+
+
+def audit(paths: list[Path], options: AuditOptions) -> Report:
+    """Run the whole pipeline over one account's export files."""
+    rules = load_rules(options.rule_files)
+    curves = load_grading(rules_dir() / "grading.yaml")
+    loaded = read_messages(paths, options)
+    messages, skipped = loaded.messages, loaded.skipped
+    if not messages:
+        reason = f"; {len(skipped)} records skipped, first: {skipped[0]}" if skipped else ""
+        raise InputError(f"{', '.join(map(str, paths))}: no messages found{reason}")
+    account = resolve(messages, options.account, loaded.hints)
+    conv = build(messages, account, options.as_of, options.pending_window)
+    labeller = Labeller(rules_dir() / "lexicons", account.handles)
+    labels = {m.id: labeller.label(m, conv.roles[m.id]) for m in conv.messages}
+    analysis = analyse(conv, labels, len(skipped))
+    findings = run_rules(rules, conv, analysis, labeller, labels)
+    result = grade(analysis, findings, curves)
+    oldest = [
+        m for m in conv.with_role(Role.INBOUND) if labels[m.id].complaint and conv.due(m) and m.id not in conv.responses
+    ]
+    warnings = [*loaded.notices, *conv.notes, *(str(s) for s in skipped)]
+    return Report(
+        paths=tuple(str(p) for p in paths),
+        input_format=loaded.input_format,
+        records=loaded.records,
+        account=account.name,
+        account_source=account.how,
+        account_detail=account.detail,
+        start=conv.messages[0].created_at,
+        end=conv.messages[-1].created_at,
+        as_of=conv.end,
+        analysis=analysis,
+        grade=result,
+        findings=tuple(findings),
+        warnings=tuple(warnings),
+        unanswered_complaints=tuple(oldest),
+        recommendations=tuple(recommend(analysis, result, findings, oldest)),
+        rule_titles={r.id: (r.title, r.why, r.fix) for r in rules},
+    )

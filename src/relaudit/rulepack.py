@@ -1,0 +1,193 @@
+"""Reading and validating rule packs completely before any message is read."""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from relaudit.errors import RulePackError
+from relaudit.ruletypes import RULE_TYPES
+
+PILLARS = ("responsiveness", "conversation", "audience-value", "human-touch")
+LEVELS = ("suggestion", "warning", "error")
+SCOPES = ("own-post", "own-reply", "inbound", "account", "draft")
+COMMON_KEYS = {"id", "title", "pillar", "level", "scope", "message", "why", "fix", "examples", "type"}
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One validated rule: the common keys plus its type's options (compiled where needed)."""
+
+    id: str
+    title: str
+    pillar: str
+    level: str
+    scopes: tuple[str, ...]
+    message: str
+    why: str
+    fix: str
+    type: str
+    options: dict[str, Any]
+    examples: dict[str, list[str]]
+    origin: str  # file:line
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that remembers the line of every mapping key (for error messages)."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping: dict[str, Any] = {str(k): v for k, v in loader.construct_mapping(node, deep=True).items()}
+    mapping["__lines__"] = {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load_packs(paths: list[Path]) -> list[Rule]:
+    """All rules from the given files, validated together (ids are unique across packs)."""
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for path in paths:
+        for rule in _load_file(path):
+            if rule.id in seen:
+                raise RulePackError(f"{rule.origin}: rule '{rule.id}': id: duplicate of the rule at {seen[rule.id]}")
+            seen[rule.id] = rule.origin
+            rules.append(rule)
+    return rules
+
+
+def _load_file(path: Path) -> list[Rule]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise RulePackError(f"{path}: cannot read rule pack: {error.strerror}") from error
+    except UnicodeDecodeError as error:
+        raise RulePackError(f"{path}: rule pack is not UTF-8") from error
+    try:
+        data = yaml.load(text, Loader=_LineLoader)
+    except yaml.YAMLError as error:
+        raise RulePackError(f"{path}: invalid YAML: {_yaml_reason(error)}") from error
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        raise RulePackError(f"{path}:1: a rule pack is a mapping with a 'rules' list")
+    return [_rule(path, entry) for entry in data["rules"]]
+
+
+def _yaml_reason(error: yaml.YAMLError) -> str:
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None) or str(error)
+    return f"line {mark.line + 1}: {problem}" if mark else str(problem)
+
+
+def _rule(path: Path, entry: Any) -> Rule:
+    if not isinstance(entry, dict):
+        raise RulePackError(f"{path}: each entry of 'rules' must be a mapping")
+    lines: dict[str, int] = entry.pop("__lines__", {})
+    line = entry.pop("__line__", 0)
+    rule_id = str(entry.get("id") or "")
+
+    def fail(key: str, problem: str) -> RulePackError:
+        return RulePackError(f"{path}:{lines.get(key, line)}: rule '{rule_id or '?'}': {key}: {problem}")
+
+    for key in ("id", "title", "pillar", "level", "scope", "message", "why", "fix", "type"):
+        if key not in entry:
+            raise fail(key, "missing")
+    for key in ("id", "title", "pillar", "level", "message", "why", "fix", "type"):
+        if not isinstance(entry[key], str):
+            raise fail(key, f"expected text, found {type(entry[key]).__name__}")
+    if not _ID.match(rule_id):
+        raise fail("id", "use kebab-case: lower-case words joined by '-'")
+    _choice(entry["pillar"], PILLARS, fail, "pillar")
+    _choice(entry["level"], LEVELS, fail, "level")
+    scopes = entry["scope"] if isinstance(entry["scope"], list) else [entry["scope"]]
+    for scope in scopes:
+        _choice(scope, SCOPES, fail, "scope")
+    rule_type = RULE_TYPES.get(entry["type"])
+    if rule_type is None:
+        raise fail("type", f"unknown rule type '{entry['type']}'; known: {', '.join(RULE_TYPES)}")
+    options = _options(entry, rule_type, fail)
+    _placeholders(entry["message"], rule_type.placeholders, fail)
+    examples = _examples(entry.get("examples"), fail)
+    if rule_type.prepare is not None:
+        try:
+            options = rule_type.prepare(options)
+        except re.error as error:
+            key = next((k for k in ("pattern", "phrases") if k in options), "type")
+            raise fail(key, f"bad regular expression: {error}") from error
+    return Rule(
+        id=rule_id,
+        title=entry["title"],
+        pillar=entry["pillar"],
+        level=entry["level"],
+        scopes=tuple(scopes),
+        message=entry["message"],
+        why=entry["why"],
+        fix=entry["fix"],
+        type=entry["type"],
+        options=options,
+        examples=examples,
+        origin=f"{path}:{line}",
+    )
+
+
+def _choice(value: Any, allowed: tuple[str, ...], fail: Any, key: str) -> None:
+    if value not in allowed:
+        raise fail(key, f"'{value}' is not one of {', '.join(allowed)}")
+
+
+def _options(entry: dict[str, Any], rule_type: Any, fail: Any) -> dict[str, Any]:
+    options: dict[str, Any] = {}
+    for key, value in entry.items():
+        if key in COMMON_KEYS:
+            continue
+        spec = rule_type.options.get(key)
+        if spec is None:
+            known = ", ".join(rule_type.options) or "none"
+            raise fail(key, f"unknown key for type '{rule_type.name}' (its keys: {known})")
+        kinds = spec.kind if isinstance(spec.kind, tuple) else (spec.kind,)
+        if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
+            raise fail(key, f"expected {' or '.join(k.__name__ for k in kinds)}, found {type(value).__name__}")
+        if spec.choices and value not in spec.choices:
+            raise fail(key, f"'{value}' is not one of {', '.join(spec.choices)}")
+        options[key] = value
+    for key, spec in rule_type.options.items():
+        if key not in options:
+            if spec.required:
+                raise fail(key, f"missing (required by type '{rule_type.name}')")
+            options[key] = spec.default
+    return options
+
+
+def _placeholders(message: str, allowed: frozenset[str], fail: Any) -> None:
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(message) if name is not None}
+    except ValueError as error:
+        raise fail("message", f"bad placeholder syntax: {error}") from error
+    unknown = sorted(names - allowed)
+    if unknown:
+        raise fail("message", f"unknown placeholder {{{unknown[0]}}}; this type fills: {', '.join(sorted(allowed))}")
+
+
+def _examples(value: Any, fail: Any) -> dict[str, list[str]]:
+    if value is None:
+        return {"flag": [], "pass": []}
+    if not isinstance(value, dict):
+        raise fail("examples", "expected a mapping with 'flag' and 'pass' lists")
+    result: dict[str, list[str]] = {}
+    for key in ("flag", "pass"):
+        items = value.get(key) or []
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            raise fail("examples", f"'{key}' must be a list of texts")
+        result[key] = items
+    extra = set(value) - {"flag", "pass", "__lines__", "__line__"}
+    if extra:
+        raise fail("examples", f"unknown key '{sorted(extra)[0]}' (use flag and pass)")
+    return result

@@ -1,0 +1,114 @@
+"""Rule types over the conversation model: unanswered, slow-response, canned, label."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from relaudit.ruletypes.base import Context, Hit, Option, RuleType
+
+LABEL_NAMES = ("complaint", "question", "praise", "promotional", "asks-question")
+
+
+def _has_label(ctx: Context, label: str | None) -> bool:
+    return label is None or (ctx.labels is not None and label in ctx.labels.names())
+
+
+def _age(minutes: float) -> str:
+    """A duration in the largest unit that keeps it readable."""
+    if minutes < 120:
+        return f"{minutes:.0f} min"
+    if minutes < 48 * 60:
+        return f"{minutes / 60:.1f} h"
+    return f"{minutes / 1440:.1f} days"
+
+
+def _unanswered(options: dict[str, Any], ctx: Context) -> Hit | None:
+    message = ctx.message
+    assert message is not None
+    if not _has_label(ctx, options.get("label")) or not ctx.conv.due(message):
+        return None
+    if message.id in ctx.conv.responses:
+        return None
+    minutes = (ctx.conv.end - message.created_at).total_seconds() / 60
+    cues = ", ".join(ctx.labels.cues) if ctx.labels else ""
+    return Hit({"age": _age(minutes), "cues": cues or "none"}, minutes)
+
+
+UNANSWERED = RuleType(
+    name="unanswered",
+    options={"label": Option(str, None, help="only messages with this label", choices=LABEL_NAMES)},
+    placeholders=frozenset({"age", "cues"}),
+    check=_unanswered,
+    doc="""Flags an inbound message that is due (not pending) and that no own message answered.
+
+    type: unanswered
+    label: complaint
+    """,
+)
+
+
+def _slow(options: dict[str, Any], ctx: Context) -> Hit | None:
+    message = ctx.message
+    assert message is not None
+    if not _has_label(ctx, options.get("label")):
+        return None
+    response = ctx.conv.responses.get(message.id)
+    if response is None or response.minutes <= options["after_minutes"]:
+        return None
+    return Hit({"delay": _age(response.minutes)}, response.minutes)
+
+
+SLOW_RESPONSE = RuleType(
+    name="slow-response",
+    options={
+        "after_minutes": Option((int, float), required=True, help="flag first responses later than this"),
+        "label": Option(str, None, help="only messages with this label", choices=LABEL_NAMES),
+    },
+    placeholders=frozenset({"delay"}),
+    check=_slow,
+    doc="""Flags an inbound message whose first own response came later than a limit.
+
+    type: slow-response
+    after_minutes: 240
+    """,
+)
+
+
+def _canned(options: dict[str, Any], ctx: Context) -> Hit | None:
+    message = ctx.message
+    assert message is not None
+    if message.id not in ctx.analysis.canned:
+        return None
+    return Hit({"count": ctx.analysis.counts["own_replies"]}, 1.0)
+
+
+CANNED = RuleType(
+    name="canned",
+    options={},
+    placeholders=frozenset({"count"}),
+    check=_canned,
+    doc="""Flags an own reply whose normalised text (no mentions, links, digits, case, spacing) repeats another's.
+
+    type: canned
+    """,
+)
+
+
+def _label(options: dict[str, Any], ctx: Context) -> Hit | None:
+    if not _has_label(ctx, options["label"]):
+        return None
+    cues = ", ".join(ctx.labels.cues) if ctx.labels else ""
+    return Hit({"cues": cues or "none"}, ctx.labels.complaint_score if ctx.labels else 0.0)
+
+
+LABEL = RuleType(
+    name="label",
+    options={"label": Option(str, required=True, help="the label to flag", choices=LABEL_NAMES)},
+    placeholders=frozenset({"cues"}),
+    check=_label,
+    doc="""Flags a message that carries a label.
+
+    type: label
+    label: promotional
+    """,
+)
