@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from relaudit.model import Message, Source
+from relaudit.model import Message, RawRecord, Source
 from relaudit.normalise import normalise
-from relaudit.model import RawRecord
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -17,13 +16,23 @@ T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 
 def msg(
-    id: str, author: str, minute: float, text: str = "", reply_to: str | None = None,
-    reply_author: str | None = None, repost: bool = False,
+    id: str,
+    author: str,
+    minute: float,
+    text: str = "",
+    reply_to: str | None = None,
+    reply_author: str | None = None,
+    repost: bool = False,
 ) -> Message:
     """A normalised message posted `minute` minutes after T0."""
     fields = {
-        "id": id, "author": author, "text": text, "created_at": (T0 + timedelta(minutes=minute)).isoformat(),
-        "in_reply_to": reply_to, "in_reply_to_author": reply_author, "is_repost": repost,
+        "id": id,
+        "author": author,
+        "text": text,
+        "created_at": (T0 + timedelta(minutes=minute)).isoformat(),
+        "in_reply_to": reply_to,
+        "in_reply_to_author": reply_author,
+        "is_repost": repost,
     }
     result = normalise(RawRecord(fields, Source("test", int(id) if id.isdigit() else 0)))
     assert isinstance(result, Message)

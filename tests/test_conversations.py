@@ -60,11 +60,21 @@ def analysis(conv):
 @pytest.mark.parametrize(
     ("message_id", "role"),
     [
-        ("1", Role.ORIGINAL), ("2", Role.ORIGINAL), ("17", Role.ORIGINAL),
-        ("4", Role.REPLY), ("8", Role.REPLY), ("12", Role.REPLY), ("15", Role.REPLY),
+        ("1", Role.ORIGINAL),
+        ("2", Role.ORIGINAL),
+        ("17", Role.ORIGINAL),
+        ("4", Role.REPLY),
+        ("8", Role.REPLY),
+        ("12", Role.REPLY),
+        ("15", Role.REPLY),
         ("9", Role.REPOST),
-        ("3", Role.INBOUND), ("5", Role.INBOUND), ("6", Role.INBOUND), ("7", Role.INBOUND),
-        ("11", Role.INBOUND), ("14", Role.INBOUND), ("16", Role.INBOUND),
+        ("3", Role.INBOUND),
+        ("5", Role.INBOUND),
+        ("6", Role.INBOUND),
+        ("7", Role.INBOUND),
+        ("11", Role.INBOUND),
+        ("14", Role.INBOUND),
+        ("16", Role.INBOUND),
         ("10", Role.CONTEXT),
     ],
 )
@@ -88,8 +98,15 @@ def test_pending(conv):
 
 def test_counts(analysis):
     assert analysis.counts == {
-        "messages": 16, "skipped": 2, "own_originals": 3, "own_replies": 4, "reposts": 1, "inbound": 7,
-        "pending": 1, "complaints": 4, "unanswered_complaints": 2,
+        "messages": 16,
+        "skipped": 2,
+        "own_originals": 3,
+        "own_replies": 4,
+        "reposts": 1,
+        "inbound": 7,
+        "pending": 1,
+        "complaints": 4,
+        "unanswered_complaints": 2,
     }
 
 

@@ -49,7 +49,8 @@ PHRASES = RuleType(
 
 def _prepare_pattern(options: dict[str, Any]) -> dict[str, Any]:
     compiled = dict(options)
-    compiled["_pattern"] = re.compile(str(options["pattern"]), re.IGNORECASE)
+    flags = re.IGNORECASE if options.get("ignore_case", True) else 0
+    compiled["_pattern"] = re.compile(str(options["pattern"]), flags)
     return compiled
 
 
@@ -63,7 +64,10 @@ def _pattern(options: dict[str, Any], ctx: Context) -> Hit | None:
 
 PATTERN = RuleType(
     name="pattern",
-    options={"pattern": Option(str, required=True, help="a regular expression, case-insensitive")},
+    options={
+        "pattern": Option(str, required=True, help="a regular expression"),
+        "ignore_case": Option(bool, True, help="match regardless of case"),
+    },
     placeholders=frozenset({"matched", "count"}),
     check=_pattern,
     prepare=_prepare_pattern,
