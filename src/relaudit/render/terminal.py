@@ -6,6 +6,7 @@ import io
 from collections import defaultdict
 
 from rich.console import Console, Group
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -37,15 +38,15 @@ BIG = {
 }
 
 BENCHMARKS = {
-    "reply_share": ("≥ 20–30 %", "own replies / own posts"),
-    "response_rate": ("≥ 90 %", "Facebook 'very responsive'; brands avg ≈ 40 %"),
-    "complaint_response_rate": ("≥ 90 %", "72 % of complainers expect a reply within 1 h"),
-    "median_response_minutes": ("≤ 60 min", "consumers expect ≤ 4 h; brands avg ≈ 10 h"),
-    "p90_response_minutes": ("≤ 240 min", "slowest tenth of first replies"),
-    "within_1h_share": ("≥ 50 %", "answered within the hour"),
-    "promo_share": ("≤ 20 %", "80/20 rule; rule of thirds ≤ 33 %"),
+    "reply_share": ("≥ 20–30 %", "replies among own posts"),
+    "response_rate": ("≥ 90 %", "brands average ≈ 40 %"),
+    "complaint_response_rate": ("≥ 90 %", "complaints answered"),
+    "median_response_minutes": ("≤ 60 min", "brands average ≈ 10 h"),
+    "p90_response_minutes": ("≤ 240 min", "slowest tenth"),
+    "within_1h_share": ("≥ 50 %", "answered within 1 h"),
+    "promo_share": ("≤ 20 %", "80/20; thirds ≤ 33 %"),
     "self_focus": ("≤ 50 %", "we/our vs you/your"),
-    "question_share": ("≥ 10 %", "posts that ask the audience"),
+    "question_share": ("≥ 10 %", "posts asking the reader"),
     "canned_reply_share": ("≤ 5 %", "identical replies"),
 }
 PERCENT_METRICS = {
@@ -112,22 +113,25 @@ def _header(report: Report) -> Panel:
 
 
 def _pillars(report: Report) -> Group:
-    lines = [Text("Pillars", style="bold")]
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=16, no_wrap=True)
+    grid.add_column()
     for pillar in report.grade.pillars:
-        line = Text(f"  {pillar.name:<16}")
         if pillar.score is None:
-            line.append("not measured (left out of the grade)", style="dim")
-            lines += [line, Text(f"  {'':<16}{pillar.reason}", style="dim")]
+            body = Text("not measured, left out of the grade\n", style="dim")
+            body.append(pillar.reason)
+            grid.add_row(f"  {pillar.name}", body)
             continue
         filled = round(pillar.score / 100 * 40)
-        line.append("█" * filled, style=_score_style(pillar.score))
-        line.append("░" * (40 - filled), style="dim")
-        line.append(f" {pillar.score:5.1f}", style=_score_style(pillar.score))
+        body = Text("█" * filled, style=_score_style(pillar.score))
+        body.append("░" * (40 - filled), style="dim")
+        body.append(f" {pillar.score:5.1f}\n", style=_score_style(pillar.score))
         moved = [f"{m} {_value(m, v)} → {pts:.0f}" for m, v, pts in pillar.contributions if v is not None]
         if pillar.penalty:
             moved.append(f"−{pillar.penalty:g} for {', '.join(pillar.penalised_by)}")
-        lines += [line, Text(f"  {'':<16}" + "; ".join(moved), style="dim")]
-    return Group(*lines)
+        body.append("; ".join(moved), style="dim")
+        grid.add_row(f"  {pillar.name}", body)
+    return Group(Text("Pillars", style="bold"), grid)
 
 
 def _metrics(report: Report) -> Table:
@@ -152,7 +156,9 @@ def _findings(report: Report) -> Group | None:
     for finding in report.findings:
         grouped[finding.rule].append(finding)
     order = sorted(grouped, key=lambda r: (-LEVEL_RANK[grouped[r][0].level], -len(grouped[r]), r))
-    parts: list[Text | Table] = [Text(f"Findings ({len(report.findings)} in {len(grouped)} rules)", style="bold")]
+    parts: list[Text | Table | Padding] = [
+        Text(f"Findings ({len(report.findings)} in {len(grouped)} rules)", style="bold")
+    ]
     for rule in order:
         items = grouped[rule]
         level = items[0].level
@@ -203,7 +209,7 @@ def _recommendations(report: Report) -> Group | None:
     grid.add_column(justify="right", width=4)
     grid.add_column()
     for number, text in enumerate(report.recommendations, start=1):
-        grid.add_row(f"{number}.", text)
+        grid.add_row(f"{number}.", safe_text(text))
     return Group(Text("What to do next", style="bold"), grid)
 
 

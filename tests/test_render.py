@@ -1,0 +1,70 @@
+"""Renderers: every format registered, terminal output safe from export text, readable at 80 columns."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from relaudit.pipeline import AuditOptions, audit
+from relaudit.render import RENDERERS
+from relaudit.render.safe import safe_text
+
+HOSTILE = (
+    "[bold red]markup[/] \x1b[2J\x1b]8;;http://evil.example\x07link\x1b]8;;\x07 "
+    "\u202eevil\u202c zero\u200bwidth \x9b31m " + "x" * 500
+)
+
+
+def write_export(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def hostile_report(tmp_path):
+    records = [
+        {"id": str(i), "author": "shop", "text": f"Post {i} about our shop", "created_at": f"2026-01-0{i}T10:00:00Z"}
+        for i in range(1, 4)
+    ]
+    records.append(
+        {
+            "id": "9",
+            "author": "ev\x1b[31mil",
+            "text": "@shop my order never arrived, still waiting " + HOSTILE,
+            "created_at": "2026-01-01T11:00:00Z",
+        }
+    )
+    return audit([write_export(tmp_path / "e.jsonl", records)], AuditOptions(pending_window=timedelta(hours=1)))
+
+
+def test_registry_covers_every_format():
+    from relaudit.cli import Format
+
+    assert set(RENDERERS) == {f.value for f in Format}
+
+
+def test_safe_text_neutralises_controls():
+    shown = safe_text("a\x1b[2Jb\u202ec\u200bd\x07e\nf")
+    assert shown == "a\\x1b[2Jb\\u202ec\\u200bd\\x07e f"
+
+
+@pytest.mark.parametrize("color", [False, True])
+def test_terminal_report_shows_hostile_text_literally(hostile_report, color):
+    out = RENDERERS["text"](hostile_report, 80, color)
+    assert "\x1b]" not in out and "\x1b[2J" not in out and "\u202e" not in out and "\u200b" not in out
+    assert "\x9b" not in out
+    assert "[bold red]markup[/]" in out  # shown as typed, not interpreted
+    if not color:
+        assert "\x1b" not in out
+        assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_json_stays_valid_with_hostile_text(hostile_report):
+    data = json.loads(RENDERERS["json"](hostile_report, None, False))
+    assert data["schema_version"] == 1
+    complaint = next(f for f in data["findings"] if f["rule"] == "unanswered-complaint")
+    assert complaint["message_id"] == "9"
+    assert complaint["excerpt"].startswith("@shop my order never arrived")
