@@ -126,6 +126,72 @@ def audit(
     raise typer.Exit(int(gate(report, fail_on.value if fail_on else None, fail_under)))
 
 
+rules_app = typer.Typer(help="List, show, validate and test rule packs.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+PackOption = Annotated[
+    Optional[list[Path]],
+    typer.Option("--rules", help="Extra rule pack files, added to the default pack."),
+]
+
+
+@rules_app.command("list")
+def rules_list(rules: PackOption = None) -> None:
+    """List every rule: id, level, pillar, scope and title."""
+    from relaudit.pipeline import load_rules
+
+    for rule in load_rules(tuple(rules or ())):
+        typer.echo(f"{rule.id:<24} {rule.level:<10} {rule.pillar:<15} {','.join(rule.scopes):<18} {rule.title}")
+
+
+@rules_app.command("show")
+def rules_show(rule_id: Annotated[str, typer.Argument(help="The rule's id.")], rules: PackOption = None) -> None:
+    """Show one rule in full: why it exists, how to fix it, its type and options."""
+    from relaudit.pipeline import load_rules
+
+    found = {r.id: r for r in load_rules(tuple(rules or ()))}
+    if rule_id not in found:
+        raise UsageError(f"no rule '{rule_id}'; see `relaudit rules list`")
+    rule = found[rule_id]
+    typer.echo(f"{rule.id}: {rule.title}\n  level {rule.level}, pillar {rule.pillar}, scope {', '.join(rule.scopes)}")
+    typer.echo(
+        f"  type {rule.type}: " + ", ".join(f"{k}={v!r}" for k, v in rule.options.items() if not k.startswith("_"))
+    )
+    typer.echo(f"  message: {rule.message}\n  why: {rule.why}\n  fix: {rule.fix}\n  defined at {rule.origin}")
+
+
+@rules_app.command("validate")
+def rules_validate(packs: Annotated[list[Path], typer.Argument(help="Rule pack files to check.")]) -> None:
+    """Check rule packs completely (with the default pack, so ids must not clash)."""
+    from relaudit.pipeline import load_rules
+
+    rules = load_rules(tuple(packs))
+    typer.echo(f"ok: {len(rules)} rules")
+
+
+@rules_app.command("test")
+def rules_test(rules: PackOption = None) -> None:
+    """Run every rule's examples: each flag example must fire and each pass example must not."""
+    from relaudit.examples import EXAMPLE_ACCOUNT, example_fires
+    from relaudit.labels import Labeller
+    from relaudit.pipeline import load_rules
+    from relaudit.resources import rules_dir
+
+    labeller = Labeller(rules_dir() / "lexicons", frozenset({EXAMPLE_ACCOUNT}))
+    failures, checked = 0, 0
+    for rule in load_rules(tuple(rules or ())):
+        if "account" in rule.scopes and len(rule.scopes) == 1:
+            continue
+        for expected, texts in (("flag", rule.examples["flag"]), ("pass", rule.examples["pass"])):
+            for text in texts:
+                checked += 1
+                if example_fires(rule, text, labeller) != (expected == "flag"):
+                    failures += 1
+                    typer.echo(f"FAIL {rule.id} ({rule.origin}): {expected} example: {text!r}")
+    typer.echo(f"{checked - failures} passed, {failures} failed")
+    raise typer.Exit(int(ExitCode.FAILED if failures else ExitCode.OK))
+
+
 def _duration(text: str) -> timedelta:
     match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([mhd])\s*", text)
     if not match:
