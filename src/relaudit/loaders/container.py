@@ -1,0 +1,72 @@
+"""A file, a folder or a zip seen the same way: named members that can be opened and read safely."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO
+
+from relaudit.errors import InputError
+
+# Zip-bomb guards: a member may not claim more than this, nor expand more than this ratio.
+MAX_MEMBER_BYTES = 4 * 1024**3
+MAX_RATIO = 200
+
+
+class Container:
+    """Members of an export: one file, every file below a folder, or every member of a zip."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.kind = "zip" if path.is_file() and zipfile.is_zipfile(path) else "folder" if path.is_dir() else "file"
+        self._zip: zipfile.ZipFile | None = None
+        self._names: list[str] | None = None
+
+    def names(self) -> list[str]:
+        """Member names as POSIX paths relative to the container (a lone file is its own name)."""
+        if self._names is None:
+            if self.kind == "file":
+                self._names = [self.path.name]
+            elif self.kind == "folder":
+                self._names = sorted(
+                    p.relative_to(self.path).as_posix() for p in self.path.rglob("*") if p.is_file()
+                )
+            else:
+                self._names = sorted(info.filename for info in self._zipfile().infolist() if not info.is_dir())
+        return self._names
+
+    def find(self, *endings: str) -> list[str]:
+        """Members whose path ends with one of the endings (compared per path component, case-insensitive)."""
+        wanted = [tuple(PurePosixPath(e.lower()).parts) for e in endings]
+        return [n for n in self.names() if any(PurePosixPath(n.lower()).parts[-len(w) :] == w for w in wanted)]
+
+    def open(self, name: str) -> BinaryIO:
+        """A binary stream of one member."""
+        if self.kind == "file":
+            return self.path.open("rb")
+        if self.kind == "folder":
+            return (self.path / name).open("rb")
+        archive = self._zipfile()
+        info = archive.getinfo(name)
+        if info.file_size > MAX_MEMBER_BYTES or (
+            info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 1024**2
+        ):
+            raise InputError(f"{self.display(name)}: refused: the member would expand to {info.file_size:,} bytes")
+        return archive.open(info)  # type: ignore[return-value]
+
+    def head(self, name: str, size: int = 4096) -> bytes:
+        """The first bytes of a member, for sniffing."""
+        with self.open(name) as handle:
+            return handle.read(size)
+
+    def display(self, name: str) -> str:
+        """How a member is named in messages: the file itself, or container/member."""
+        return str(self.path) if self.kind == "file" else f"{self.path}/{name}"
+
+    def _zipfile(self) -> zipfile.ZipFile:
+        if self._zip is None:
+            try:
+                self._zip = zipfile.ZipFile(self.path)
+            except (zipfile.BadZipFile, OSError) as error:
+                raise InputError(f"{self.path}: cannot read zip: {error}") from error
+        return self._zip
