@@ -126,6 +126,47 @@ def audit(
     raise typer.Exit(int(gate(report, fail_on.value if fail_on else None, fail_under)))
 
 
+class LabelFormat(str, Enum):
+    """Output formats of `relaudit label`."""
+
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+@app.command()
+def label(
+    paths: Annotated[list[Path], typer.Argument(help="Export files (merged; duplicate ids skipped).")],
+    account: Annotated[
+        Optional[list[str]],
+        typer.Option("--account", "-a", help="The audited handle (repeatable, @ optional)."),
+    ] = None,
+    output_format: Annotated[LabelFormat, typer.Option("--format", "-f", help="Output format.")] = LabelFormat.jsonl,
+    only: Annotated[
+        Optional[str],
+        typer.Option("--only", help="Only messages of one role: inbound, own-original, own-reply, repost, context."),
+    ] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to a file.")] = None,
+    input_format: Annotated[
+        Optional[str],
+        typer.Option("--input-format", help="Skip detection and read the input in this format."),
+    ] = None,
+) -> None:
+    """Print what relaudit thinks of each message: role, labels, polarity, complaint score and cues."""
+    from relaudit.account import from_option
+    from relaudit.conversations import Role
+    from relaudit.pipeline import AuditOptions
+    from relaudit.pipeline import label as run_label
+    from relaudit.render.labels_format import label_rows, to_csv, to_jsonl
+
+    roles = [r.value for r in Role]
+    if only is not None and only not in roles:
+        raise UsageError(f"--only takes one of {', '.join(roles)}, not '{only}'")
+    options = AuditOptions(account=from_option(account or []), input_format=input_format, progress=_progress())
+    labelled = run_label(list(paths), options)
+    rows = label_rows(labelled, only)
+    _write(to_csv(rows) if output_format is LabelFormat.csv else to_jsonl(rows), output)
+
+
 rules_app = typer.Typer(help="List, show, validate and test rule packs.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 

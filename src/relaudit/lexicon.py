@@ -37,6 +37,7 @@ class Lexicon:
     def matches(self, text: str) -> list[Cue]:
         """Distinct cues found in the text, in order of first appearance."""
         found: dict[str, Cue] = {}
+        text = text.replace("\u2019", "'")  # curly apostrophes, as phones type them
         if self._phrases is not None:
             for match in self._phrases.finditer(text):
                 cue = self._by_phrase.get(_fold(match.group(0)))

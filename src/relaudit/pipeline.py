@@ -10,11 +10,11 @@ from pathlib import Path
 from relaudit import loaders
 from relaudit.account import Account, resolve
 from relaudit.analyse import analyse
-from relaudit.conversations import Role, build
+from relaudit.conversations import Conversations, Role, build
 from relaudit.engine import run_rules
 from relaudit.errors import InputError
 from relaudit.grade import grade, load_grading
-from relaudit.labels import Labeller
+from relaudit.labels import Labeller, Labels
 from relaudit.loaders.base import LoadNotice
 from relaudit.model import Message, RawRecord, Skipped
 from relaudit.normalise import normalise
@@ -83,26 +83,44 @@ def read_messages(paths: list[Path], options: AuditOptions) -> Loaded:
     return Loaded(messages, skipped, notices, names, records, hints)
 
 
+@dataclass(frozen=True)
+class Labelled:
+    """The stages up to labels: what `relaudit label` prints and what the audit builds on."""
+
+    loaded: Loaded
+    conv: Conversations
+    labeller: Labeller
+    labels: dict[str, Labels]
+
+
+def label(paths: list[Path], options: AuditOptions) -> Labelled:
+    """Load, normalise, build the conversation model and label every message."""
+    loaded = read_messages(paths, options)
+    if not loaded.messages:
+        skipped = loaded.skipped
+        reason = f"; {len(skipped)} records skipped, first: {skipped[0]}" if skipped else ""
+        raise InputError(f"{', '.join(map(str, paths))}: no messages found{reason}")
+    account = resolve(loaded.messages, options.account, loaded.hints)
+    conv = build(loaded.messages, account, options.as_of, options.pending_window)
+    labeller = Labeller(rules_dir() / "lexicons", account.handles)
+    labels = {m.id: labeller.label(m, conv.roles[m.id]) for m in conv.messages}
+    return Labelled(loaded, conv, labeller, labels)
+
+
 def audit(paths: list[Path], options: AuditOptions) -> Report:
     """Run the whole pipeline over one account's export files."""
     rules = load_rules(options.rule_files)
     curves = load_grading(rules_dir() / "grading.yaml")
-    loaded = read_messages(paths, options)
-    messages, skipped = loaded.messages, loaded.skipped
-    if not messages:
-        reason = f"; {len(skipped)} records skipped, first: {skipped[0]}" if skipped else ""
-        raise InputError(f"{', '.join(map(str, paths))}: no messages found{reason}")
-    account = resolve(messages, options.account, loaded.hints)
-    conv = build(messages, account, options.as_of, options.pending_window)
-    labeller = Labeller(rules_dir() / "lexicons", account.handles)
-    labels = {m.id: labeller.label(m, conv.roles[m.id]) for m in conv.messages}
-    analysis = analyse(conv, labels, len(skipped))
+    labelled = label(paths, options)
+    loaded, conv, labeller, labels = labelled.loaded, labelled.conv, labelled.labeller, labelled.labels
+    account = conv.account
+    analysis = analyse(conv, labels, len(loaded.skipped))
     findings = run_rules(rules, conv, analysis, labeller, labels)
     result = grade(analysis, findings, curves)
     oldest = [
         m for m in conv.with_role(Role.INBOUND) if labels[m.id].complaint and conv.due(m) and m.id not in conv.responses
     ]
-    warnings = [*loaded.notices, *conv.notes, *(str(s) for s in skipped)]
+    warnings = [*loaded.notices, *conv.notes, *(str(s) for s in loaded.skipped)]
     return Report(
         paths=tuple(str(p) for p in paths),
         input_format=loaded.input_format,

@@ -28,9 +28,7 @@ class Container:
             if self.kind == "file":
                 self._names = [self.path.name]
             elif self.kind == "folder":
-                self._names = sorted(
-                    p.relative_to(self.path).as_posix() for p in self.path.rglob("*") if p.is_file()
-                )
+                self._names = sorted(p.relative_to(self.path).as_posix() for p in self.path.rglob("*") if p.is_file())
             else:
                 self._names = sorted(info.filename for info in self._zipfile().infolist() if not info.is_dir())
         return self._names

@@ -1,0 +1,61 @@
+"""`relaudit label`: one row per message with role, labels, polarity, complaint score and cues."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from typer.testing import CliRunner
+
+from relaudit.cli import app
+
+RECORDS = [
+    {"id": "1", "author": "shop", "text": "Our new kettle is here", "created_at": "2026-03-01T09:00:00Z"},
+    {
+        "id": "2",
+        "author": "ann",
+        "text": "@shop my kettle is broken and I am still waiting for a refund",
+        "created_at": "2026-03-01T10:00:00Z",
+    },
+    {
+        "id": "3",
+        "author": "shop",
+        "text": "@ann so sorry, a new one ships today",
+        "created_at": "2026-03-01T10:30:00Z",
+        "in_reply_to": "2",
+    },
+    {
+        "id": "4",
+        "author": "bob",
+        "text": '=HYPERLINK("http://x") @shop when do you open?',
+        "created_at": "2026-03-05T10:00:00Z",
+    },
+]
+
+
+def export(tmp_path):
+    path = tmp_path / "e.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in RECORDS), encoding="utf-8")
+    return str(path)
+
+
+def test_jsonl_rows(tmp_path):
+    result = CliRunner().invoke(app, ["label", export(tmp_path), "--account", "shop"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert [r["role"] for r in rows] == ["own-original", "inbound", "own-reply", "inbound"]
+    complaint = rows[1]
+    assert complaint["labels"] == ["complaint"]
+    assert {"broken", "still waiting", "refund"} <= set(complaint["cues"])
+    assert complaint["complaint_score"] >= 1.0 and complaint["answered"] is True
+    assert rows[3]["labels"] == ["question"] and rows[3]["answered"] is False
+
+
+def test_csv_only_inbound_neutralises_formulas(tmp_path):
+    result = CliRunner().invoke(app, ["label", export(tmp_path), "-a", "shop", "--only", "inbound", "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert [r["id"] for r in rows] == ["2", "4"]
+    assert rows[1]["text"].startswith("'=HYPERLINK")
+    assert rows[0]["labels"] == "complaint"
