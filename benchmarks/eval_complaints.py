@@ -47,7 +47,7 @@ def main() -> None:
             by_domain[row.get("domain") or "all"].append((row["label"].strip() == "1", predicted))
     everything = [pair for pairs in by_domain.values() for pair in pairs]
     print(f"{'domain':<22}{'n':>6}{'P':>7}{'R':>7}{'F1':>7}   tp   fp   fn   tn")
-    for domain, pairs in sorted(by_domain.items()) + [("ALL", everything)]:
+    for domain, pairs in [*sorted(by_domain.items()), ("ALL", everything)]:
         s = score(pairs)
         print(
             f"{domain:<22}{s['n']:>6}{s['precision']:>7.3f}{s['recall']:>7.3f}{s['f1']:>7.3f}"
