@@ -9,6 +9,7 @@ from statistics import median
 
 from relaudit.conversations import Conversations, Role
 from relaudit.labels import Labels
+from relaudit.model import Message
 
 METRICS = (
     "reply_share",
@@ -107,10 +108,11 @@ def canned_key(text: str) -> str:
     return " ".join(_CANNED_STRIP.sub(" ", text).lower().split())
 
 
-def _canned(replies: list) -> frozenset[str]:
+def _canned(replies: list[Message]) -> frozenset[str]:
     keys = {m.id: canned_key(m.text) for m in replies}
     seen = Counter(keys.values())
-    return frozenset(i for i, key in keys.items() if seen[key] > 1)
+    # A reply with nothing left after normalising (a bare mention or link) says nothing, so it cannot be canned.
+    return frozenset(i for i, key in keys.items() if key and seen[key] > 1)
 
 
 def _ratio(part: int, whole: int, why: dict[str, str], name: str, reason: str) -> float | None:
