@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from relaudit.errors import AccountError
+from relaudit.loaders.base import UNKNOWN_OWNER
 from relaudit.model import Message
 from relaudit.normalise import handle
 
@@ -25,7 +26,7 @@ class Account:
     @property
     def name(self) -> str:
         """The handles as one display string."""
-        return ", ".join(sorted(self.handles))
+        return ", ".join(sorted(self.handles - {UNKNOWN_OWNER}))
 
 
 def from_option(values: Iterable[str]) -> Account | None:
@@ -39,6 +40,9 @@ def from_option(values: Iterable[str]) -> Account | None:
 def resolve(messages: list[Message], option: Account | None, hints: list[str]) -> Account:
     """The option if given, else the export's metadata, else the most plausible author; never a guess."""
     authors = Counter(m.author for m in messages)
+    if option is not None and UNKNOWN_OWNER in authors:
+        # The export could not name its owner, so its own posts carry UNKNOWN_OWNER: they are the option's.
+        option = Account(option.handles | {UNKNOWN_OWNER}, option.how, option.detail)
     if option is not None:
         missing = sorted(h for h in option.handles if h not in authors)
         if len(missing) == len(option.handles):

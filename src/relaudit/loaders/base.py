@@ -10,6 +10,9 @@ from typing import Protocol
 
 from relaudit.model import RawRecord, Skipped
 
+# The author of an export's own posts when the export does not name its owner; --account stands in for it.
+UNKNOWN_OWNER = "unknown-owner"
+
 # Tried in order when a line is not UTF-8: cp1252 covers what Windows spreadsheets write, latin-1 cannot fail.
 FALLBACK_ENCODINGS = ("cp1252", "latin-1")
 

@@ -86,7 +86,7 @@ def render_text(report: Report, width: int | None = 80, color: bool = False) -> 
         if part is not None:
             console.print(part)
             console.print()
-    return buffer.getvalue().rstrip() + "\n"
+    return "\n".join(line.rstrip() for line in buffer.getvalue().rstrip().splitlines()) + "\n"
 
 
 def _header(report: Report) -> Panel:
@@ -169,18 +169,16 @@ def _findings(report: Report) -> Group | None:
         head.append(f"  {title} · {len(items)}×  [{items[0].pillar}]")
         parts.append(head)
         for finding in sorted(items, key=lambda f: -f.severity)[:EXAMPLES_PER_RULE]:
-            line = Text("    • ")
+            line = Text("• ")
             line.append(safe_text(finding.message, 160))
             if finding.message_id:
-                line.append(
-                    f"\n      {_day(finding.created_at)}  id {safe_text(finding.message_id, 30)}  ",
-                    style="dim",
-                )
+                line.append(f"\n  {_day(finding.created_at)}  id {safe_text(finding.message_id, 30)}  ", style="dim")
                 line.append(f"“{safe_text(finding.excerpt, 90)}”", style="italic")
-            parts.append(line)
+            parts.append(Padding(line, (0, 0, 0, 4)))
         if len(items) > EXAMPLES_PER_RULE:
-            parts.append(Text(f"      … and {len(items) - EXAMPLES_PER_RULE} more (see --format json)", style="dim"))
-        parts.append(Text(f"      why: {why}\n      fix: {fix}", style="dim"))
+            more = Text(f"… and {len(items) - EXAMPLES_PER_RULE} more (see --format json)", style="dim")
+            parts.append(Padding(more, (0, 0, 0, 6)))
+        parts.append(Padding(Text(f"why: {why}\nfix: {fix}", style="dim"), (0, 0, 0, 6)))
     return Group(*parts)
 
 
