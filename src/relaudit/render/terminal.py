@@ -97,8 +97,8 @@ def _header(report: Report) -> Panel:
     facts = Text()
     facts.append(f"@{safe_text(report.account)}", style="bold")
     facts.append(f"  ({report.account_source}: {safe_text(report.account_detail)})\n")
-    period = f"{_day(report.start)} → {_day(report.end)}" if report.start else "-"
-    facts.append(f"Period   {period}  (as of {_day(report.as_of)})\n")
+    period = f"{_day(report.start)[:10]} → {_day(report.end)[:10]}" if report.start else "-"
+    facts.append(f"Period   {period}, as of {_day(report.as_of)}\n")
     facts.append(f"Messages {c['messages']}  skipped {c['skipped']}  format {report.input_format}\n")
     facts.append(f"Own      {c['own_originals']} posts, {c['own_replies']} replies, {c['reposts']} reposts\n")
     facts.append(f"Inbound  {c['inbound']} ({c['pending']} pending), complaints {c['complaints']}, ")
