@@ -71,4 +71,5 @@ def resolve(messages: list[Message], option: Account | None, hints: list[str]) -
 
 
 def _candidates(authors: Counter[str], limit: int = 5) -> str:
-    return ", ".join(f"@{a} ({c} messages)" for a, c in authors.most_common(limit))
+    ranked = sorted(authors.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    return ", ".join(f"@{a} ({c} messages)" for a, c in ranked)

@@ -11,7 +11,6 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
-import click
 import typer
 
 from relaudit import __version__
@@ -97,7 +96,7 @@ def audit(
     """Audit one account's export and grade how it builds relationships."""
     from relaudit.account import from_option
     from relaudit.dates import parse_datetime
-    from relaudit.gate import gate
+    from relaudit.gate import GRADES, gate
     from relaudit.pipeline import AuditOptions
     from relaudit.pipeline import audit as run_audit
     from relaudit.render import RENDERERS
@@ -107,6 +106,8 @@ def audit(
         moment = parse_datetime(as_of)
         if moment is None:
             raise UsageError(f"--as-of: cannot read '{as_of}' as a date (use ISO 8601, e.g. 2026-10-31T23:59:00Z)")
+    if fail_under is not None and fail_under.upper() not in GRADES:
+        raise UsageError(f"--fail-under takes one of {', '.join(GRADES)}, not '{fail_under}'")
     if account is not None and from_option(account) is None:
         raise UsageError("--account: give a handle, e.g. --account brightbrew")
     options = AuditOptions(
@@ -267,28 +268,28 @@ def main() -> None:
     """Run the CLI; the one place where errors become one line on stderr and exit code 2."""
     debug = "--debug" in sys.argv[1:]
     try:
-        app(standalone_mode=False)
+        # Not standalone: Typer returns the exit code instead of exiting, and raises usage errors to us.
+        code = app(prog_name="relaudit", standalone_mode=False)
     except RelauditError as error:
         if debug:
             raise
         _fail(str(error))
-    except click.exceptions.Exit as done:
-        _clear_progress()
-        sys.exit(done.exit_code)
-    except click.exceptions.Abort:
-        _fail("interrupted")
-    except click.ClickException as error:
-        if debug:
-            raise
-        _fail(error.format_message())
     except KeyboardInterrupt:
         _fail("interrupted")
-    except Exception as error:  # the last line of defence: still one line, never a traceback
+    except Exception as error:
         if debug:
             raise
+        # Typer's usage errors (its own or click's, depending on the version) carry a ready user message.
+        if type(error).__name__ == "Abort":
+            _fail("interrupted")
+        if type(error).__name__ == "NoArgsIsHelpError":  # bare `relaudit` or `relaudit rules`: help, not an error
+            sys.stdout.write(error.format_message() + "\n")  # type: ignore[attr-defined]
+            sys.exit(int(ExitCode.OK))
+        if hasattr(error, "format_message") and hasattr(error, "exit_code"):
+            _fail(error.format_message())
         _fail(f"internal error: {type(error).__name__}: {error} (run with --debug and report it)")
     _clear_progress()
-    sys.exit(int(ExitCode.OK))
+    sys.exit(code if isinstance(code, int) else int(ExitCode.OK))
 
 
 def _clear_progress() -> None:

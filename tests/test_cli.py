@@ -1,0 +1,106 @@
+"""The CLI contract: exit codes 0/1/2, one-line errors on stderr, --debug tracebacks, help and version."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+BROADCAST = str(ROOT / "samples" / "broadcast-brand.jsonl")
+RESPONSIVE = str(ROOT / "samples" / "responsive-brand.jsonl")
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "relaudit", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def two_brands(tmp_path: Path) -> str:
+    rows = [
+        {"id": str(i), "author": "alpha" if i % 2 else "beta", "text": "hello", "created_at": 1790000000 + i}
+        for i in range(10)
+    ]
+    path = tmp_path / "two.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["audit", "missing.jsonl"], "missing.jsonl: no such file or folder"),
+        (["audit", "empty.jsonl"], "empty.jsonl: the file is empty"),
+        (["audit", "prose.txt"], "prose.txt: unrecognised file; relaudit reads: "),
+        (["audit", BROADCAST, "--bogus"], "No such option: --bogus"),
+        (["audit", BROADCAST, "--account", "nobody"], "no message in the export is by @nobody"),
+        (["audit", BROADCAST, "--as-of", "soon"], "--as-of: cannot read 'soon' as a date"),
+        (["audit", BROADCAST, "--pending-window", "a while"], "--pending-window: 'a while' is not a duration"),
+        (["audit", BROADCAST, "--fail-under", "Z"], "--fail-under takes one of A, B, C, D, F"),
+        (["audit", BROADCAST, "--input-format", "myspace"], "unknown input format 'myspace'"),
+        (
+            ["audit", "bad.jsonl"],
+            "bad.jsonl: no messages found; 2 records skipped, first: bad.jsonl:1: message 1: unparseable date 'x'",
+        ),
+        (["audit", BROADCAST, "--rules", "nope.yaml"], "nope.yaml: cannot read rule pack"),
+    ],
+)
+def test_errors_are_one_line_and_exit_2(tmp_path, args, expected):
+    (tmp_path / "empty.jsonl").write_text("")
+    (tmp_path / "prose.txt").write_text("Dear diary, nothing to see here.\n")
+    (tmp_path / "bad.jsonl").write_text('{"id": "1", "author": "a", "created_at": "x"}\n{not json\n')
+    result = run(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("relaudit: error: "), result.stderr
+    assert expected in lines[0]
+
+
+def test_ambiguous_account_lists_candidates(tmp_path):
+    result = run("audit", two_brands(tmp_path))
+    assert result.returncode == 2
+    assert "several accounts are equally plausible: @alpha (5 messages), @beta (5 messages)" in result.stderr
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    result = run("--debug", "audit", "missing.jsonl", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "Traceback" in result.stderr and "InputError" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        ([BROADCAST], 0),
+        ([BROADCAST, "--fail-on", "error"], 1),
+        ([BROADCAST, "--fail-under", "D"], 1),
+        ([RESPONSIVE, "--fail-under", "B"], 0),
+        ([RESPONSIVE, "--fail-on", "suggestion"], 1),
+    ],
+)
+def test_gate_exit_codes(args, code):
+    assert run("audit", *args, "--format", "json").returncode == code
+
+
+def test_json_output_file(tmp_path):
+    result = run("audit", RESPONSIVE, "--format", "json", "--output", "out.json", cwd=tmp_path)
+    assert result.returncode == 0 and result.stdout == ""
+    report = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert report["schema_version"] == 1 and report["grade"] == "A"
+
+
+def test_text_report_without_a_terminal_has_no_colour():
+    result = run("audit", BROADCAST)
+    assert result.returncode == 0 and "\x1b" not in result.stdout
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+
+
+def test_help_and_version():
+    assert run("--version").stdout.startswith("relaudit ")
+    bare = run()
+    assert bare.returncode == 0 and "Usage: relaudit" in bare.stdout
+    assert "--fail-on" in run("audit", "--help").stdout
