@@ -43,7 +43,7 @@ def two_brands(tmp_path: Path) -> str:
         (["audit", BROADCAST, "--input-format", "myspace"], "unknown input format 'myspace'"),
         (
             ["audit", "bad.jsonl"],
-            "bad.jsonl: no messages found; 2 records skipped, first: bad.jsonl:1: message 1: unparseable date 'x'",
+            "no messages found; 2 records skipped, first: bad.jsonl:1: message 1: unparseable date",
         ),
         (["audit", BROADCAST, "--rules", "nope.yaml"], "nope.yaml: cannot read rule pack"),
     ],
