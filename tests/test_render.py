@@ -68,3 +68,14 @@ def test_json_stays_valid_with_hostile_text(hostile_report):
     complaint = next(f for f in data["findings"] if f["rule"] == "unanswered-complaint")
     assert complaint["message_id"] == "9"
     assert complaint["excerpt"].startswith("@shop my order never arrived")
+
+
+def test_export_without_inbound_says_what_it_cannot_show(tmp_path):
+    records = [
+        {"id": str(i), "author": "shop", "text": f"Post {i}", "created_at": f"2026-01-0{i}T10:00:00Z"}
+        for i in range(1, 4)
+    ]
+    report = audit([write_export(tmp_path / "own.jsonl", records)], AuditOptions())
+    assert report.coverage is not None and "no messages from other people" in report.coverage
+    assert "Not measured: This export holds no messages" in RENDERERS["text"](report, 80, False)
+    assert json.loads(RENDERERS["json"](report, None, False))["pillars"]["responsiveness"]["measured"] is False

@@ -24,6 +24,14 @@ from relaudit.resources import rules_dir
 from relaudit.rulepack import Rule, load_packs
 
 
+NO_INBOUND = (
+    "This export holds no messages from other people (platform archives such as X's or Mastodon's carry only the "
+    "account's own posts), so unanswered complaints and response times cannot be seen. To measure them, add the "
+    "inbound messages as a second file in the relaudit format or the customer-care CSV layout: "
+    "relaudit audit ARCHIVE MENTIONS.jsonl"
+)
+
+
 @dataclass(frozen=True)
 class AuditOptions:
     """What the user chose on the command line (or in a config file)."""
@@ -138,4 +146,5 @@ def audit(paths: list[Path], options: AuditOptions) -> Report:
         unanswered_complaints=tuple(oldest),
         recommendations=tuple(recommend(analysis, result, findings, oldest)),
         rule_titles={r.id: (r.title, r.why, r.fix) for r in rules},
+        coverage=NO_INBOUND if analysis.counts["inbound"] == 0 else None,
     )

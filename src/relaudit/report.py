@@ -36,6 +36,7 @@ class Report:
     unanswered_complaints: tuple[Message, ...]  # oldest first
     recommendations: tuple[str, ...]
     rule_titles: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # id -> (title, why, fix)
+    coverage: str | None = None  # what the export cannot show, when it lacks inbound messages
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON report of DESIGN.md §5 (schema_version 1)."""
@@ -75,6 +76,7 @@ class Report:
             "findings": [_finding(f) for f in self.findings],
             "warnings": list(self.warnings),
             "recommendations": list(self.recommendations),
+            "coverage": self.coverage,
         }
 
 

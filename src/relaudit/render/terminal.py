@@ -76,6 +76,7 @@ def render_text(report: Report, width: int | None = 80, color: bool = False) -> 
     )
     for part in (
         _header(report),
+        _coverage(report),
         _pillars(report),
         _metrics(report),
         _findings(report),
@@ -110,6 +111,12 @@ def _header(report: Report) -> Panel:
     grid.add_column()
     grid.add_row(big, facts)
     return Panel(grid, title="relaudit · relationship grade", title_align="left", border_style=style)
+
+
+def _coverage(report: Report) -> Text | None:
+    if report.coverage is None:
+        return None
+    return Text(f"Not measured: {report.coverage}", style="yellow")
 
 
 def _pillars(report: Report) -> Group:
