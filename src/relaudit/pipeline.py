@@ -23,7 +23,6 @@ from relaudit.report import Report
 from relaudit.resources import rules_dir
 from relaudit.rulepack import Rule, load_packs
 
-
 NO_INBOUND = (
     "This export holds no messages from other people (platform archives such as X's or Mastodon's carry only the "
     "account's own posts), so unanswered complaints and response times cannot be seen. To measure them, add the "
