@@ -22,16 +22,27 @@ class Feed:
         self.brand, self.start, self.next_id = brand, start, first_id
         self.rows: list[dict] = []
 
-    def add(self, author: str, when: datetime, text: str, reply_to: dict | None = None, repost: bool = False,
-            rng: random.Random | None = None) -> dict:
+    def add(
+        self,
+        author: str,
+        when: datetime,
+        text: str,
+        reply_to: dict | None = None,
+        repost: bool = False,
+        rng: random.Random | None = None,
+    ) -> dict:
         self.next_id += 7
         row = {
-            "id": str(self.next_id), "author": author, "text": text,
+            "id": str(self.next_id),
+            "author": author,
+            "text": text,
             "created_at": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "in_reply_to": reply_to["id"] if reply_to else None,
             "in_reply_to_author": reply_to["author"] if reply_to else None,
-            "platform": "x", "likes": (rng or random.Random(self.next_id)).randint(0, 40),
-            "reposts": (rng or random.Random(self.next_id + 1)).randint(0, 9), "is_repost": repost,
+            "platform": "x",
+            "likes": (rng or random.Random(self.next_id)).randint(0, 40),
+            "reposts": (rng or random.Random(self.next_id + 1)).randint(0, 9),
+            "is_repost": repost,
             "url": f"https://x.com/{author}/status/{self.next_id}" if self.next_id % 3 == 0 else None,
         }
         self.rows.append(row)
@@ -44,11 +55,51 @@ class Feed:
 
 
 CUSTOMERS = [
-    "maria_k", "tom.h", "dev_guy88", "lucia_bakes", "sam_runs", "priya.n", "joe_b", "hannah_w", "kofi_a", "ines_m",
-    "big_mike", "rachel.d", "owen_t", "mei_l", "carlos_r", "zoe_k", "ahmed_s", "lena_p", "finn_o", "grace_h",
-    "raj_p", "nina_v", "paul_e", "yuki_t", "omar_f", "bella_c", "theo_g", "ada_q", "leo_m", "ruth_b",
-    "ivan_d", "sara_l", "kim_j", "noah_w", "eva_s", "luca_r", "chloe_a", "ben_t", "maya_k", "jon_p",
-    "amira_h", "felix_z", "tara_n", "dan_c", "olga_v",
+    "maria_k",
+    "tom.h",
+    "dev_guy88",
+    "lucia_bakes",
+    "sam_runs",
+    "priya.n",
+    "joe_b",
+    "hannah_w",
+    "kofi_a",
+    "ines_m",
+    "big_mike",
+    "rachel.d",
+    "owen_t",
+    "mei_l",
+    "carlos_r",
+    "zoe_k",
+    "ahmed_s",
+    "lena_p",
+    "finn_o",
+    "grace_h",
+    "raj_p",
+    "nina_v",
+    "paul_e",
+    "yuki_t",
+    "omar_f",
+    "bella_c",
+    "theo_g",
+    "ada_q",
+    "leo_m",
+    "ruth_b",
+    "ivan_d",
+    "sara_l",
+    "kim_j",
+    "noah_w",
+    "eva_s",
+    "luca_r",
+    "chloe_a",
+    "ben_t",
+    "maya_k",
+    "jon_p",
+    "amira_h",
+    "felix_z",
+    "tara_n",
+    "dan_c",
+    "olga_v",
 ]
 
 
@@ -119,8 +170,13 @@ def broadcast(rng: random.Random) -> Feed:
 
     def fill(template: str) -> str:
         p = rng.choice(products)
-        return template.format(p=p, P=p.upper(), n=rng.choice([10, 15, 20, 25, 30]), o=rng.randint(40000, 49999),
-                               slug=p.lower().replace(" ", "-"))
+        return template.format(
+            p=p,
+            P=p.upper(),
+            n=rng.choice([10, 15, 20, 25, 30]),
+            o=rng.randint(40000, 49999),
+            slug=p.lower().replace(" ", "-"),
+        )
 
     originals: list[dict] = []
     day = feed.start
@@ -133,13 +189,23 @@ def broadcast(rng: random.Random) -> Feed:
             template = "Which {p} colour should we make next? Tell us!"
         originals.append(feed.add(brand, when, fill(template), rng=rng))
     for post in rng.sample(originals[:80], 3):  # self-threads
-        feed.add(brand, _after(post, 3), fill("Our {p} also comes with our two-year warranty. We stand by our quality."),
-                 reply_to=post, rng=rng)
+        feed.add(
+            brand,
+            _after(post, 3),
+            fill("Our {p} also comes with our two-year warranty. We stand by our quality."),
+            reply_to=post,
+            rng=rng,
+        )
     for i in range(8):
         post = originals[i * 11]
         fan = rng.choice(CUSTOMERS)
-        feed.add(brand, _after(post, 90), f"RT @{fan}: my morning {rng.choice(products)} latte, perfect", repost=True,
-                 rng=rng)
+        feed.add(
+            brand,
+            _after(post, 90),
+            f"RT @{fan}: my morning {rng.choice(products)} latte, perfect",
+            repost=True,
+            rng=rng,
+        )
 
     inbound: list[dict] = []
     kinds = ["complaint"] * 25 + ["question"] * 15 + ["praise"] * 10 + ["chatter"] * 8
@@ -152,20 +218,48 @@ def broadcast(rng: random.Random) -> Feed:
         text = fill(rng.choice(texts[kind]))
         inbound.append(feed.add(who, _after(post, rng.randint(20, 1900)), text, reply_to=reply, rng=rng))
     for row in inbound[:4]:  # follow-ups to their own complaint, and another customer chiming in
-        feed.add(row["author"], _after(row, 1440 * 2), f"@brightbrew {pick(rng, 'any update?', 'hello??', 'still nothing')}",
-                 reply_to=row, rng=rng)
-    feed.add("ada_q", _after(inbound[5], 300), f"@{inbound[5]['author']} same happened to me, they never reply",
-             reply_to=inbound[5], rng=rng)
+        feed.add(
+            row["author"],
+            _after(row, 1440 * 2),
+            f"@brightbrew {pick(rng, 'any update?', 'hello??', 'still nothing')}",
+            reply_to=row,
+            rng=rng,
+        )
+    feed.add(
+        "ada_q",
+        _after(inbound[5], 300),
+        f"@{inbound[5]['author']} same happened to me, they never reply",
+        reply_to=inbound[5],
+        rng=rng,
+    )
     # The only brand replies: late, one canned twice, one after five days.
-    feed.add(brand, _after(inbound[1], 60 * 26), f"@{inbound[1]['author']} Sorry for any inconvenience. Please DM us.",
-             reply_to=inbound[1], rng=rng)
-    feed.add(brand, _after(inbound[7], 60 * 50), f"@{inbound[7]['author']} Sorry for any inconvenience. Please DM us.",
-             reply_to=inbound[7], rng=rng)
-    feed.add(brand, _after(inbound[9], 60 * 24 * 5), f"@{inbound[9]['author']} Thanks for reaching out. Our team will look into it.",
-             reply_to=inbound[9], rng=rng)
+    feed.add(
+        brand,
+        _after(inbound[1], 60 * 26),
+        f"@{inbound[1]['author']} Sorry for any inconvenience. Please DM us.",
+        reply_to=inbound[1],
+        rng=rng,
+    )
+    feed.add(
+        brand,
+        _after(inbound[7], 60 * 50),
+        f"@{inbound[7]['author']} Sorry for any inconvenience. Please DM us.",
+        reply_to=inbound[7],
+        rng=rng,
+    )
+    feed.add(
+        brand,
+        _after(inbound[9], 60 * 24 * 5),
+        f"@{inbound[9]['author']} Thanks for reaching out. Our team will look into it.",
+        reply_to=inbound[9],
+        rng=rng,
+    )
     last = max(r["created_at"] for r in feed.rows)
     end = datetime.strptime(last, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
-    for hours, text in ((9, "@brightbrew my X200 arrived with a cracked drip tray"), (3, "@brightbrew is the sale on in stores too?")):
+    for hours, text in (
+        (9, "@brightbrew my X200 arrived with a cracked drip tray"),
+        (3, "@brightbrew is the sale on in stores too?"),
+    ):
         feed.add(rng.choice(CUSTOMERS[40:]), end - timedelta(hours=hours), text, rng=rng)  # pending at the export's end
     return feed
 
@@ -237,7 +331,10 @@ def responsive(rng: random.Random) -> Feed:
             "@{u} Great shot, {name}! Mind if we share it?",
         ],
     }
-    chatter = ["@trailmix_outdoors summit selfie from Saturday!", "@trailmix_outdoors the north loop is gorgeous in fog"]
+    chatter = [
+        "@trailmix_outdoors summit selfie from Saturday!",
+        "@trailmix_outdoors the north loop is gorgeous in fog",
+    ]
 
     def fill(template: str, **extra: str) -> str:
         return template.format(g=rng.choice(gear), n=rng.randint(10, 99), **extra)
@@ -250,12 +347,18 @@ def responsive(rng: random.Random) -> Feed:
         template = rng.choice(promos) if i % 8 == 3 else rng.choice(posts)
         originals.append(feed.add(brand, when, fill(template), rng=rng))
     for post in (originals[4], originals[20]):
-        feed.add(brand, _after(post, 10), "Part 2: and remember to leave the trail as you found it.", reply_to=post,
-                 rng=rng)
+        feed.add(
+            brand, _after(post, 10), "Part 2: and remember to leave the trail as you found it.", reply_to=post, rng=rng
+        )
     for i in range(5):
         fan = rng.choice(CUSTOMERS)
-        feed.add(brand, _after(originals[i * 8 + 2], 120), f"RT @{fan}: sunrise from the ridge with my {rng.choice(gear)}",
-                 repost=True, rng=rng)
+        feed.add(
+            brand,
+            _after(originals[i * 8 + 2], 120),
+            f"RT @{fan}: sunrise from the ridge with my {rng.choice(gear)}",
+            repost=True,
+            rng=rng,
+        )
 
     kinds = ["complaint"] * 20 + ["question"] * 20 + ["praise"] * 15 + ["chatter"] * 8
     rng.shuffle(kinds)
@@ -264,8 +367,13 @@ def responsive(rng: random.Random) -> Feed:
     for n, kind in enumerate(kinds):
         who = CUSTOMERS[n % 45]
         post = rng.choice(originals[:44])
-        message = feed.add(who, _after(post, rng.randint(15, 1500)), fill(rng.choice(texts[kind])),
-                           reply_to=post if rng.random() < 0.5 else None, rng=rng)
+        message = feed.add(
+            who,
+            _after(post, rng.randint(15, 1500)),
+            fill(rng.choice(texts[kind])),
+            reply_to=post if rng.random() < 0.5 else None,
+            rng=rng,
+        )
         if n in (11, 29, 47):  # never answered
             continue
         delay = rng.choice([6, 9, 12, 18, 22, 27, 35, 44]) if n % 9 else rng.choice([130, 200, 290])
@@ -273,18 +381,38 @@ def responsive(rng: random.Random) -> Feed:
         name = who.split("_")[0].split(".")[0].capitalize()
         answer = feed.add(brand, _after(message, delay), fill(template, u=who, name=name), reply_to=message, rng=rng)
         if n in (3, 17, 33):  # a follow-up and a second answer: customer -> brand -> customer -> brand
-            follow = feed.add(who, _after(answer, 25), f"@trailmix_outdoors thanks! {pick(rng, 'Got it.', 'Will do.')} "
-                              "One more thing: is the warranty two years?", reply_to=answer, rng=rng)
-            feed.add(brand, _after(follow, 14), f"@{who} Yes, {name}, two years, and repairs are free for life after that.",
-                     reply_to=follow, rng=rng)
+            follow = feed.add(
+                who,
+                _after(answer, 25),
+                f"@trailmix_outdoors thanks! {pick(rng, 'Got it.', 'Will do.')} "
+                "One more thing: is the warranty two years?",
+                reply_to=answer,
+                rng=rng,
+            )
+            feed.add(
+                brand,
+                _after(follow, 14),
+                f"@{who} Yes, {name}, two years, and repairs are free for life after that.",
+                reply_to=follow,
+                rng=rng,
+            )
     # Clock skew: this reply's timestamp is two minutes before the question it answers, so it must not count.
-    skewed = feed.add("ruth_b", _after(originals[30], 200),
-                      "@trailmix_outdoors do the trail runners come in wide fit?", rng=rng)
-    feed.add(brand, _after(skewed, -2), "@ruth_b They do, Ruth: the wide fit is in store and online.", reply_to=skewed,
-             rng=rng)
+    skewed = feed.add(
+        "ruth_b", _after(originals[30], 200), "@trailmix_outdoors do the trail runners come in wide fit?", rng=rng
+    )
+    feed.add(
+        brand,
+        _after(skewed, -2),
+        "@ruth_b They do, Ruth: the wide fit is in store and online.",
+        reply_to=skewed,
+        rng=rng,
+    )
     last = max(r["created_at"] for r in feed.rows)
     end = datetime.strptime(last, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
-    for hours, text in ((6, "@trailmix_outdoors my stove won't light, any idea?"), (2, "@trailmix_outdoors love the new shop window!")):
+    for hours, text in (
+        (6, "@trailmix_outdoors my stove won't light, any idea?"),
+        (2, "@trailmix_outdoors love the new shop window!"),
+    ):
         feed.add(rng.choice(CUSTOMERS), end - timedelta(hours=hours), text, rng=rng)  # pending at the export's end
     return feed
 
