@@ -10,6 +10,7 @@ from relaudit.analyse import Analysis
 from relaudit.conversations import Conversations, Role
 from relaudit.labels import Labeller, Labels
 from relaudit.model import Message
+from relaudit.patterns import PatternTimeout
 from relaudit.rulepack import Rule
 from relaudit.ruletypes import RULE_TYPES, Context, Hit
 
@@ -33,9 +34,15 @@ class Finding:
 
 
 def run_rules(
-    rules: list[Rule], conv: Conversations, analysis: Analysis, labeller: Labeller, labels: dict[str, Labels]
+    rules: list[Rule],
+    conv: Conversations,
+    analysis: Analysis,
+    labeller: Labeller,
+    labels: dict[str, Labels],
+    warnings: list[str] | None = None,
 ) -> list[Finding]:
-    """Every finding, in message time order, account findings first."""
+    """Every finding, in message time order, account findings first; rules that gave up are added to warnings."""
+    gave_up = warnings if warnings is not None else []
     findings: list[Finding] = []
     account_rules = [r for r in rules if "account" in r.scopes]
     account_ctx = Context(conv, analysis, labeller)
@@ -50,14 +57,18 @@ def run_rules(
         if scope is None or not by_scope[scope]:
             continue
         ctx = Context(conv, analysis, labeller, message, role, labels[message.id])
-        findings.extend(_check_message(by_scope[scope], ctx, message))
+        findings.extend(_check_message(by_scope[scope], ctx, message, gave_up))
     return findings
 
 
-def _check_message(rules: Iterable[Rule], ctx: Context, message: Message) -> list[Finding]:
+def _check_message(rules: Iterable[Rule], ctx: Context, message: Message, gave_up: list[str]) -> list[Finding]:
     found = []
     for rule in rules:
-        hit = RULE_TYPES[rule.type].check(rule.options, ctx)
+        try:
+            hit = RULE_TYPES[rule.type].check(rule.options, ctx)
+        except PatternTimeout as error:
+            gave_up.append(f"{message.source}: rule '{rule.id}' skipped message {message.id}: {error}")
+            continue
         if hit is not None:
             found.append(_finding(rule, hit, message))
     return found

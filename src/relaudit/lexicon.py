@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import regex
 import yaml
 
 from relaudit.errors import RulePackError
+from relaudit.patterns import PatternTimeout, SafePattern, compile_pattern
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,7 @@ class Lexicon:
     words: frozenset[str]
     sentiment: dict[str, float]
     _phrases: re.Pattern[str] | None
-    _patterns: tuple[tuple[re.Pattern[str], Cue], ...]
+    _patterns: tuple[tuple[SafePattern, Cue], ...]
     _by_phrase: dict[str, Cue]
 
     def matches(self, text: str) -> list[Cue]:
@@ -44,8 +46,12 @@ class Lexicon:
                 if cue is not None:
                     found.setdefault(cue.text, cue)
         for pattern, cue in self._patterns:
-            if pattern.search(text):
-                found.setdefault(cue.text, cue)
+            try:
+                if pattern.search(text):
+                    found.setdefault(cue.text, cue)
+            except PatternTimeout:
+                continue  # a runaway cue pattern counts as not matching this one text rather than hanging
+
         return list(found.values())
 
     def count_words(self, tokens: list[str]) -> int:
@@ -81,8 +87,8 @@ def load_lexicon(path: Path) -> Lexicon:
     for cue in cues:
         if cue.kind == "pattern":
             try:
-                patterns.append((re.compile(cue.text, re.IGNORECASE), cue))
-            except re.error as error:
+                patterns.append((compile_pattern(cue.text), cue))
+            except regex.error as error:
                 raise RulePackError(f"{path}: cue '{cue.text}': bad pattern: {error}") from error
     by_phrase = {_fold(c.text): c for c in phrases}
     return Lexicon(

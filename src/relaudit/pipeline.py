@@ -122,12 +122,13 @@ def audit(paths: list[Path], options: AuditOptions) -> Report:
     loaded, conv, labeller, labels = labelled.loaded, labelled.conv, labelled.labeller, labelled.labels
     account = conv.account
     analysis = analyse(conv, labels, len(loaded.skipped))
-    findings = run_rules(rules, conv, analysis, labeller, labels)
+    rule_warnings: list[str] = []
+    findings = run_rules(rules, conv, analysis, labeller, labels, rule_warnings)
     result = grade(analysis, findings, curves)
     oldest = [
         m for m in conv.with_role(Role.INBOUND) if labels[m.id].complaint and conv.due(m) and m.id not in conv.responses
     ]
-    warnings = [*loaded.notices, *conv.notes, *(str(s) for s in loaded.skipped)]
+    warnings = [*loaded.notices, *conv.notes, *(str(s) for s in loaded.skipped), *rule_warnings]
     return Report(
         paths=tuple(str(p) for p in paths),
         input_format=loaded.input_format,

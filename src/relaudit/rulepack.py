@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import regex
 import yaml
 
 from relaudit.errors import RulePackError
@@ -119,7 +120,7 @@ def _rule(path: Path, entry: Any) -> Rule:
     if rule_type.prepare is not None:
         try:
             options = rule_type.prepare(options)
-        except re.error as error:
+        except (re.error, regex.error) as error:
             key = next((k for k in ("pattern", "phrases") if k in options), "type")
             raise fail(key, f"bad regular expression: {error}") from error
     return Rule(

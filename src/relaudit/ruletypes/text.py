@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from relaudit.lexicon import phrase_pattern, tokens
+from relaudit.patterns import compile_pattern
 from relaudit.ruletypes.base import Context, Hit, Option, RuleType
 
 
@@ -49,14 +50,13 @@ PHRASES = RuleType(
 
 def _prepare_pattern(options: dict[str, Any]) -> dict[str, Any]:
     compiled = dict(options)
-    flags = re.IGNORECASE if options.get("ignore_case", True) else 0
-    compiled["_pattern"] = re.compile(str(options["pattern"]), flags)
+    compiled["_pattern"] = compile_pattern(str(options["pattern"]), options.get("ignore_case", True))
     return compiled
 
 
 def _pattern(options: dict[str, Any], ctx: Context) -> Hit | None:
     assert ctx.message is not None
-    found = [m.group(0) for m in options["_pattern"].finditer(ctx.message.text)]
+    found = options["_pattern"].findall_text(ctx.message.text)
     if not found:
         return None
     return Hit({"matched": ", ".join(dict.fromkeys(found)), "count": len(found)}, len(found))
@@ -65,7 +65,7 @@ def _pattern(options: dict[str, Any], ctx: Context) -> Hit | None:
 PATTERN = RuleType(
     name="pattern",
     options={
-        "pattern": Option(str, required=True, help="a regular expression"),
+        "pattern": Option(str, required=True, help="a regular expression (time-bounded: it cannot hang the audit)"),
         "ignore_case": Option(bool, True, help="match regardless of case"),
     },
     placeholders=frozenset({"matched", "count"}),

@@ -1,0 +1,49 @@
+"""Patterns from rule files cannot hang an audit: catastrophic backtracking gives up and is reported."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from relaudit.patterns import PatternTimeout, compile_pattern
+from relaudit.pipeline import AuditOptions, audit
+
+EVIL = "(a|aa)+$"
+TEXT = "a" * 60 + "!"
+
+
+def test_runaway_pattern_times_out():
+    started = time.monotonic()
+    with pytest.raises(PatternTimeout):
+        compile_pattern(EVIL).search(TEXT)
+    assert time.monotonic() - started < 2
+
+
+def test_audit_with_a_runaway_rule_finishes_and_warns(tmp_path):
+    pack = tmp_path / "evil.yaml"
+    pack.write_text(
+        "rules:\n"
+        "  - id: evil\n    title: Evil\n    pillar: human-touch\n    level: warning\n    scope: own-post\n"
+        f"    type: pattern\n    pattern: '{EVIL}'\n    message: 'Matched {{matched}}'\n    why: w\n    fix: f\n",
+        encoding="utf-8",
+    )
+    export = tmp_path / "e.jsonl"
+    rows = [
+        {"id": str(i), "author": "shop", "text": TEXT if i < 3 else "fine", "created_at": 1790000000 + i}
+        for i in range(6)
+    ]
+    export.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    started = time.monotonic()
+    report = audit([export], AuditOptions(rule_files=(pack,)))
+    assert time.monotonic() - started < 10
+    timeouts = [w for w in report.warnings if "rule 'evil' skipped message" in w]
+    assert len(timeouts) == 3 and "catastrophic backtracking" in timeouts[0]
+    assert not any(f.rule == "evil" for f in report.findings)
+
+
+def test_ordinary_patterns_behave_like_re():
+    pattern = compile_pattern(r"\border\s*#?\d{5,}", ignore_case=True)
+    assert pattern.findall_text("Order #12345 and ORDER 678901") == ["Order #12345", "ORDER 678901"]
+    assert compile_pattern("ABC", ignore_case=False).search("abc") is None
