@@ -86,3 +86,37 @@ def test_duplicate_id_across_packs(tmp_path):
 def test_invalid_yaml_names_the_line(tmp_path):
     with pytest.raises(RulePackError, match=r"invalid YAML: line 3"):
         load_packs([write(tmp_path, "rules:\n  - id: x\n  title: [\n")])
+
+
+COMBINED = GOOD.replace(
+    "type: phrases\n    phrases: [sale]",
+    "type: all\n    conditions:\n      - {type: phrases, phrases: [sale]}\n"
+    "      - {type: not, condition: {type: count, what: links, min: 1}}",
+)
+
+
+def test_combinators_validate_and_run(tmp_path):
+    from relaudit.examples import example_fires
+    from relaudit.labels import Labeller
+    from relaudit.resources import rules_dir
+
+    (rule,) = load_packs([write(tmp_path, COMBINED)])
+    labeller = Labeller(rules_dir() / "lexicons", frozenset({"brand"}))
+    assert example_fires(rule, "Big sale today", labeller)
+    assert not example_fires(rule, "Big sale today https://shop.example", labeller)
+    assert not example_fires(rule, "Hello there", labeller)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("{type: phrases, phrases: [sale]}", "{type: phrases, words: [sale]}", "conditions[0].words: unknown key"),
+        ("{type: count, what: links, min: 1}", "{type: count, what: smiles}", "conditions[1].condition.what: 'smiles'"),
+        ("{type: phrases, phrases: [sale]}", "{type: magic}", "conditions[0].type: unknown rule type 'magic'"),
+        ("{type: phrases, phrases: [sale]}", "{type: pattern, pattern: '(x'}", "conditions[0].pattern: bad regular"),
+    ],
+)
+def test_nested_mistakes_are_located(tmp_path, old, new, expected):
+    with pytest.raises(RulePackError) as error:
+        load_packs([write(tmp_path, COMBINED.replace(old, new))])
+    assert "rule 'no-sale': " in str(error.value) and expected in str(error.value)

@@ -12,7 +12,7 @@ import regex
 import yaml
 
 from relaudit.errors import RulePackError
-from relaudit.ruletypes import RULE_TYPES
+from relaudit.ruletypes import COMBINATORS, RULE_TYPES
 
 PILLARS = ("responsiveness", "conversation", "audience-value", "human-touch")
 LEVELS = ("suggestion", "warning", "error")
@@ -114,15 +114,9 @@ def _rule(path: Path, entry: Any) -> Rule:
     rule_type = RULE_TYPES.get(entry["type"])
     if rule_type is None:
         raise fail("type", f"unknown rule type '{entry['type']}'; known: {', '.join(RULE_TYPES)}")
-    options = _options(entry, rule_type, fail)
-    _placeholders(entry["message"], rule_type.placeholders, fail)
+    options, placeholders = _condition(entry, COMMON_KEYS, fail, "")
+    _placeholders(entry["message"], placeholders, fail)
     examples = _examples(entry.get("examples"), fail)
-    if rule_type.prepare is not None:
-        try:
-            options = rule_type.prepare(options)
-        except (re.error, regex.error) as error:
-            key = next((k for k in ("pattern", "phrases") if k in options), "type")
-            raise fail(key, f"bad regular expression: {error}") from error
     return Rule(
         id=rule_id,
         title=entry["title"],
@@ -139,30 +133,65 @@ def _rule(path: Path, entry: Any) -> Rule:
     )
 
 
+def _condition(entry: dict[str, Any], skip: set[str], fail: Any, path: str) -> tuple[dict[str, Any], frozenset[str]]:
+    """Validate and prepare one check (a rule's own keys, or a nested condition of all / any / not)."""
+    rule_type = RULE_TYPES.get(entry.get("type"))  # type: ignore[arg-type]
+    if rule_type is None:
+        raise fail(f"{path}type", f"unknown rule type '{entry.get('type')}'; known: {', '.join(RULE_TYPES)}")
+    options = _options(entry, rule_type, fail, skip, path)
+    placeholders = rule_type.placeholders
+    if rule_type.name in COMBINATORS:
+        nested = options["conditions"] if rule_type.name != "not" else [options["condition"]]
+        key = "condition" if rule_type.name == "not" else "conditions"
+        prepared = []
+        for index, condition in enumerate(nested):
+            where = f"{path}{key}[{index}]." if rule_type.name != "not" else f"{path}{key}."
+            if not isinstance(condition, dict):
+                raise fail(where.rstrip("."), "each condition is a mapping with a 'type' and its keys")
+            condition = {k: v for k, v in condition.items() if not k.startswith("__")}
+            inner, names = _condition(condition, {"type"}, fail, where)
+            prepared.append({"type": condition["type"], "options": inner})
+            if rule_type.name != "not":
+                placeholders = placeholders | names
+        if rule_type.name == "not":
+            options["condition"] = prepared[0]
+        else:
+            options["conditions"] = prepared
+        return options, placeholders
+    if rule_type.prepare is not None:
+        try:
+            options = rule_type.prepare(options)
+        except (re.error, regex.error) as error:
+            key = next((k for k in ("pattern", "phrases") if k in options), "type")
+            raise fail(f"{path}{key}", f"bad regular expression: {error}") from error
+    return options, placeholders
+
+
 def _choice(value: Any, allowed: tuple[str, ...], fail: Any, key: str) -> None:
     if value not in allowed:
         raise fail(key, f"'{value}' is not one of {', '.join(allowed)}")
 
 
-def _options(entry: dict[str, Any], rule_type: Any, fail: Any) -> dict[str, Any]:
+def _options(entry: dict[str, Any], rule_type: Any, fail: Any, skip: set[str], path: str) -> dict[str, Any]:
     options: dict[str, Any] = {}
     for key, value in entry.items():
-        if key in COMMON_KEYS:
+        if key in skip:
             continue
         spec = rule_type.options.get(key)
         if spec is None:
             known = ", ".join(rule_type.options) or "none"
-            raise fail(key, f"unknown key for type '{rule_type.name}' (its keys: {known})")
+            raise fail(f"{path}{key}", f"unknown key for type '{rule_type.name}' (its keys: {known})")
         kinds = spec.kind if isinstance(spec.kind, tuple) else (spec.kind,)
         if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
-            raise fail(key, f"expected {' or '.join(k.__name__ for k in kinds)}, found {type(value).__name__}")
+            found = type(value).__name__
+            raise fail(f"{path}{key}", f"expected {' or '.join(k.__name__ for k in kinds)}, found {found}")
         if spec.choices and value not in spec.choices:
-            raise fail(key, f"'{value}' is not one of {', '.join(spec.choices)}")
+            raise fail(f"{path}{key}", f"'{value}' is not one of {', '.join(spec.choices)}")
         options[key] = value
     for key, spec in rule_type.options.items():
         if key not in options:
             if spec.required:
-                raise fail(key, f"missing (required by type '{rule_type.name}')")
+                raise fail(f"{path}{key}", f"missing (required by type '{rule_type.name}')")
             options[key] = spec.default
     return options
 
