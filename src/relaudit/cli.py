@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -42,6 +42,40 @@ class Level(str, Enum):
     error = "error"
 
 
+ConfigOption = Annotated[
+    Optional[Path],
+    typer.Option("--config", help="The configuration file (default: .relaudit.yaml or pyproject.toml, found upward)."),
+]
+SelectOption = Annotated[
+    Optional[list[str]], typer.Option("--select", help="Only these rule ids (repeatable or comma-separated).")
+]
+IgnoreOption = Annotated[
+    Optional[list[str]], typer.Option("--ignore", help="Leave out these rule ids (repeatable or comma-separated).")
+]
+
+
+def _ids(values: list[str] | None) -> tuple[str, ...]:
+    return tuple(part.strip() for value in values or [] for part in value.split(",") if part.strip())
+
+
+def _as_list(value: object) -> list[str]:
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def _overrides(settings: Any) -> dict[str, dict[str, Any]]:
+    """Per-rule changes from the configuration: `options` keys, and `levels` as each rule's level."""
+    merged: dict[str, dict[str, Any]] = {}
+    for rule_id, keys in (settings.get("options") or {}).items():
+        if not isinstance(keys, dict):
+            raise UsageError(f"options: {rule_id}: expected a mapping of the rule's keys to values")
+        merged.setdefault(str(rule_id), {}).update(keys)
+    for rule_id, level in (settings.get("levels") or {}).items():
+        merged.setdefault(str(rule_id), {})["level"] = level
+    return merged
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"relaudit {__version__}")
@@ -72,9 +106,9 @@ def audit(
         typer.Option("--as-of", help="The export's end (ISO 8601); default: its latest message."),
     ] = None,
     pending_window: Annotated[
-        str,
+        Optional[str],
         typer.Option("--pending-window", help="Unanswered inbound younger than this is pending (e.g. 24h, 90m, 2d)."),
-    ] = "24h",
+    ] = None,
     fail_on: Annotated[
         Optional[Level],
         typer.Option("--fail-on", help="Exit 1 when a finding of this level or worse exists."),
@@ -92,15 +126,24 @@ def audit(
         typer.Option("--input-format", help="Skip detection and read the input in this format."),
     ] = None,
     width: Annotated[int, typer.Option("--width", help="Terminal report width in columns.")] = 0,
+    config: ConfigOption = None,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
 ) -> None:
     """Audit one account's export and grade how it builds relationships."""
     from relaudit.account import from_option
+    from relaudit.config import load as load_config
     from relaudit.dates import parse_datetime
     from relaudit.gate import GRADES, gate
     from relaudit.pipeline import AuditOptions
     from relaudit.pipeline import audit as run_audit
     from relaudit.render import RENDERERS
 
+    settings = load_config(config)
+    fail_on_level = fail_on.value if fail_on else settings.get("fail_on")
+    fail_under = fail_under or settings.get("fail_under")
+    if fail_on_level is not None and fail_on_level not in [level.value for level in Level]:
+        raise UsageError(f"fail_on takes one of suggestion, warning, error, not '{fail_on_level}'")
     moment = None
     if as_of is not None:
         moment = parse_datetime(as_of)
@@ -108,14 +151,20 @@ def audit(
             raise UsageError(f"--as-of: cannot read '{as_of}' as a date (use ISO 8601, e.g. 2026-10-31T23:59:00Z)")
     if fail_under is not None and fail_under.upper() not in GRADES:
         raise UsageError(f"--fail-under takes one of {', '.join(GRADES)}, not '{fail_under}'")
-    if account is not None and from_option(account) is None:
+    handles = account or _as_list(settings.get("account"))
+    if handles and from_option(handles) is None:
         raise UsageError("--account: give a handle, e.g. --account brightbrew")
     options = AuditOptions(
-        account=from_option(account or []),
+        account=from_option(handles),
         as_of=moment,
-        pending_window=_duration(pending_window),
+        pending_window=_duration(pending_window or settings.get("pending_window", "24h")),
         input_format=input_format,
-        rule_files=tuple(rules or ()),
+        rule_files=(*settings.rule_files(), *(rules or ())),
+        select=_ids(select) or tuple(settings.get("select", [])),
+        ignore=_ids(ignore) or tuple(settings.get("ignore", [])),
+        overrides=_overrides(settings),
+        brand_names=tuple(str(n) for n in settings.get("brand_names", [])),
+        ignore_messages=frozenset(str(i) for i in settings.get("ignore_messages", [])),
         progress=_progress(),
     )
     report = run_audit(list(paths), options)
@@ -124,7 +173,7 @@ def audit(
     columns = width or (min(os.get_terminal_size().columns, 120) if to_terminal else 80)
     rendered = RENDERERS[output_format.value](report, columns, color)
     _write(rendered, output)
-    raise typer.Exit(int(gate(report, fail_on.value if fail_on else None, fail_under)))
+    raise typer.Exit(int(gate(report, fail_on_level, fail_under)))
 
 
 class LabelFormat(str, Enum):
@@ -232,6 +281,25 @@ def rules_test(rules: PackOption = None) -> None:
                     typer.echo(f"FAIL {rule.id} ({rule.origin}): {expected} example: {text!r}")
     typer.echo(f"{checked - failures} passed, {failures} failed")
     raise typer.Exit(int(ExitCode.FAILED if failures else ExitCode.OK))
+
+
+config_app = typer.Typer(help="Show the effective configuration.", no_args_is_help=True)
+app.add_typer(config_app, name="config")
+
+
+@config_app.command("show")
+def config_show(config: ConfigOption = None) -> None:
+    """Print the configuration in effect here and the file each value came from."""
+    from relaudit.config import KEYS
+    from relaudit.config import load as load_config
+
+    settings = load_config(config)
+    typer.echo(f"# file: {settings.path or 'none found; defaults apply'}")
+    for key in KEYS:
+        if key in settings.values:
+            typer.echo(f"{key}: {settings.values[key]!r}  # from {settings.origins[key]}")
+        else:
+            typer.echo(f"# {key}: not set (default)")
 
 
 def _duration(text: str) -> timedelta:

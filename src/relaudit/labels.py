@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from relaudit.conversations import Role
-from relaudit.lexicon import Lexicon, load_lexicon, tokens
+from relaudit.lexicon import Lexicon, load_lexicon, phrase_pattern, tokens
 from relaudit.model import Message
 
 LEXICONS = (
@@ -82,9 +82,10 @@ def detect_complaint(text: str, lexicon: Lexicon) -> ComplaintVerdict:
 class Labeller:
     """Labels messages by role with one set of lexicons."""
 
-    def __init__(self, lexicon_dir: Path, own_handles: frozenset[str]) -> None:
+    def __init__(self, lexicon_dir: Path, own_handles: frozenset[str], brand_names: tuple[str, ...] = ()) -> None:
         self.lexicons = {name: load_lexicon(lexicon_dir / f"{name}.yaml") for name in LEXICONS}
         self.own_handles = own_handles
+        self.brand_names = phrase_pattern(list(brand_names)) if brand_names else None
 
     def label(self, message: Message, role: Role) -> Labels:
         """Labels for one message; only what its role needs is computed."""
@@ -105,6 +106,8 @@ class Labeller:
             words = tokens(text)
             self_refs = self.lexicons["self-reference"].count_words(words)
             self_refs += sum(1 for handle in message.mentions if handle in self.own_handles)
+            if self.brand_names is not None:
+                self_refs += len(self.brand_names.findall(text))
             original = role is Role.ORIGINAL
             return Labels(
                 promotional=original and self._passes("promotional", text),

@@ -6,13 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from relaudit import loaders
 from relaudit.account import Account, resolve
 from relaudit.analyse import analyse
 from relaudit.conversations import Conversations, Role, build
 from relaudit.engine import run_rules
-from relaudit.errors import InputError
+from relaudit.errors import InputError, UsageError
 from relaudit.grade import grade, load_grading
 from relaudit.labels import Labeller, Labels
 from relaudit.loaders.base import LoadNotice
@@ -40,12 +41,28 @@ class AuditOptions:
     pending_window: timedelta = timedelta(hours=24)
     input_format: str | None = None
     rule_files: tuple[Path, ...] = ()
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+    brand_names: tuple[str, ...] = ()
+    ignore_messages: frozenset[str] = frozenset()
     progress: Callable[[int], None] | None = field(default=None, compare=False)
 
 
-def load_rules(extra: tuple[Path, ...] = ()) -> list[Rule]:
-    """The default pack plus the user's packs, validated before any message is read."""
-    return load_packs([rules_dir() / "default.yaml", *extra])
+def load_rules(
+    extra: tuple[Path, ...] = (),
+    select: tuple[str, ...] = (),
+    ignore: tuple[str, ...] = (),
+    overrides: dict[str, dict[str, Any]] | None = None,
+) -> list[Rule]:
+    """The default pack plus the user's packs, validated before any message is read, then selected."""
+    rules = load_packs(list(extra), builtin=(rules_dir() / "default.yaml",), overrides=overrides)
+    known = {r.id for r in rules}
+    for name, ids in (("select", select), ("ignore", ignore), ("overrides", tuple(overrides or {}))):
+        unknown = sorted(set(ids) - known)
+        if unknown:
+            raise UsageError(f"{name}: no rule '{unknown[0]}'; see `relaudit rules list`")
+    return [r for r in rules if (not select or r.id in select) and r.id not in ignore]
 
 
 @dataclass(frozen=True)
@@ -109,21 +126,25 @@ def label(paths: list[Path], options: AuditOptions) -> Labelled:
         raise InputError(f"{', '.join(map(str, paths))}: no messages found{reason}")
     account = resolve(loaded.messages, options.account, loaded.hints)
     conv = build(loaded.messages, account, options.as_of, options.pending_window)
-    labeller = Labeller(rules_dir() / "lexicons", account.handles)
+    labeller = Labeller(rules_dir() / "lexicons", account.handles, options.brand_names)
     labels = {m.id: labeller.label(m, conv.roles[m.id]) for m in conv.messages}
     return Labelled(loaded, conv, labeller, labels)
 
 
 def audit(paths: list[Path], options: AuditOptions) -> Report:
     """Run the whole pipeline over one account's export files."""
-    rules = load_rules(options.rule_files)
+    rules = load_rules(options.rule_files, options.select, options.ignore, options.overrides)
     curves = load_grading(rules_dir() / "grading.yaml")
     labelled = label(paths, options)
     loaded, conv, labeller, labels = labelled.loaded, labelled.conv, labelled.labeller, labelled.labels
     account = conv.account
     analysis = analyse(conv, labels, len(loaded.skipped))
     rule_warnings: list[str] = []
-    findings = run_rules(rules, conv, analysis, labeller, labels, rule_warnings)
+    findings = [
+        f
+        for f in run_rules(rules, conv, analysis, labeller, labels, rule_warnings)
+        if f.message_id not in options.ignore_messages
+    ]
     result = grade(analysis, findings, curves)
     oldest = [
         m for m in conv.with_role(Role.INBOUND) if labels[m.id].complaint and conv.due(m) and m.id not in conv.responses

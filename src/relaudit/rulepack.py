@@ -53,20 +53,30 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str,
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def load_packs(paths: list[Path]) -> list[Rule]:
-    """All rules from the given files, validated together (ids are unique across packs)."""
-    rules: list[Rule] = []
-    seen: dict[str, str] = {}
-    for path in paths:
-        for rule in _load_file(path):
-            if rule.id in seen:
-                raise RulePackError(f"{rule.origin}: rule '{rule.id}': id: duplicate of the rule at {seen[rule.id]}")
-            seen[rule.id] = rule.origin
-            rules.append(rule)
-    return rules
+def load_packs(
+    paths: list[Path], builtin: tuple[Path, ...] = (), overrides: dict[str, dict[str, Any]] | None = None
+) -> list[Rule]:
+    """All rules from the built-in packs and the given files, validated together.
+
+    A rule in a user's pack with the id of a built-in rule replaces it (copy, edit, point relaudit at it); two
+    user rules with one id are an error. `overrides` (from the configuration) change keys of a rule by id.
+    """
+    by_id: dict[str, Rule] = {}
+    builtin_ids: set[str] = set()
+    for path in [*builtin, *paths]:
+        for rule in _load_file(path, overrides or {}):
+            earlier = by_id.get(rule.id)
+            if earlier is not None and (rule.id not in builtin_ids or path in builtin):
+                raise RulePackError(f"{rule.origin}: rule '{rule.id}': id: duplicate of the rule at {earlier.origin}")
+            by_id[rule.id] = rule
+            if path in builtin:
+                builtin_ids.add(rule.id)
+            else:
+                builtin_ids.discard(rule.id)
+    return list(by_id.values())
 
 
-def _load_file(path: Path) -> list[Rule]:
+def _load_file(path: Path, overrides: dict[str, dict[str, Any]]) -> list[Rule]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as error:
@@ -79,7 +89,14 @@ def _load_file(path: Path) -> list[Rule]:
         raise RulePackError(f"{path}: invalid YAML: {_yaml_reason(error)}") from error
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise RulePackError(f"{path}:1: a rule pack is a mapping with a 'rules' list")
-    return [_rule(path, entry) for entry in data["rules"]]
+    return [_rule(path, _override(entry, overrides)) for entry in data["rules"]]
+
+
+def _override(entry: Any, overrides: dict[str, dict[str, Any]]) -> Any:
+    """The entry with the configuration's keys for its id laid over it (validated with it)."""
+    if isinstance(entry, dict) and entry.get("id") in overrides:
+        return {**entry, **overrides[entry["id"]]}
+    return entry
 
 
 def _yaml_reason(error: yaml.YAMLError) -> str:
