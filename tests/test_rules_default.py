@@ -54,4 +54,4 @@ MULTI_MESSAGE_TYPES = {"slow-response", "canned"}
 def test_every_single_message_rule_has_examples(rule):
     if rule.type in MULTI_MESSAGE_TYPES:
         pytest.skip("judged over several messages")
-    assert rule.examples["flag"] and rule.examples["pass"], f"{rule.id} needs flag and pass examples"
+    assert len(rule.examples["flag"]) >= 3 and len(rule.examples["pass"]) >= 3, f"{rule.id} needs 3 + 3 examples"

@@ -228,27 +228,32 @@ PackOption = Annotated[
 
 @rules_app.command("list")
 def rules_list(rules: PackOption = None) -> None:
-    """List every rule: id, level, pillar, scope and title."""
+    """List every rule: id, level, pillar, scope, title and the pack it comes from."""
     from relaudit.pipeline import load_rules
 
     for rule in load_rules(tuple(rules or ())):
-        typer.echo(f"{rule.id:<24} {rule.level:<10} {rule.pillar:<15} {','.join(rule.scopes):<18} {rule.title}")
+        pack = Path(rule.origin.rsplit(":", 1)[0]).name
+        typer.echo(
+            f"{rule.id:<24} {rule.level:<10} {rule.pillar:<15} {','.join(rule.scopes):<18} {rule.title}  [{pack}]"
+        )
 
 
 @rules_app.command("show")
 def rules_show(rule_id: Annotated[str, typer.Argument(help="The rule's id.")], rules: PackOption = None) -> None:
-    """Show one rule in full: why it exists, how to fix it, its type and options."""
+    """Show one rule in full: why it exists, how to fix it, its type, options and examples."""
     from relaudit.pipeline import load_rules
 
     found = {r.id: r for r in load_rules(tuple(rules or ()))}
     if rule_id not in found:
         raise UsageError(f"no rule '{rule_id}'; see `relaudit rules list`")
     rule = found[rule_id]
+    options = ", ".join(f"{k}={v!r}" for k, v in rule.options.items() if not k.startswith("_"))
     typer.echo(f"{rule.id}: {rule.title}\n  level {rule.level}, pillar {rule.pillar}, scope {', '.join(rule.scopes)}")
-    typer.echo(
-        f"  type {rule.type}: " + ", ".join(f"{k}={v!r}" for k, v in rule.options.items() if not k.startswith("_"))
-    )
+    typer.echo(f"  type {rule.type}: {options}")
     typer.echo(f"  message: {rule.message}\n  why: {rule.why}\n  fix: {rule.fix}\n  defined at {rule.origin}")
+    for kind in ("flag", "pass"):
+        for text in rule.examples[kind]:
+            typer.echo(f"  {kind}: {text}")
 
 
 @rules_app.command("validate")
@@ -261,7 +266,10 @@ def rules_validate(packs: Annotated[list[Path], typer.Argument(help="Rule pack f
 
 
 @rules_app.command("test")
-def rules_test(rules: PackOption = None) -> None:
+def rules_test(
+    packs: Annotated[Optional[list[Path]], typer.Argument(help="Packs to test (default: every loaded rule).")] = None,
+    rules: PackOption = None,
+) -> None:
     """Run every rule's examples: each flag example must fire and each pass example must not."""
     from relaudit.examples import EXAMPLE_ACCOUNT, example_fires
     from relaudit.labels import Labeller
@@ -270,7 +278,10 @@ def rules_test(rules: PackOption = None) -> None:
 
     labeller = Labeller(rules_dir() / "lexicons", frozenset({EXAMPLE_ACCOUNT}))
     failures, checked = 0, 0
-    for rule in load_rules(tuple(rules or ())):
+    chosen = {str(p) for p in packs or []}
+    for rule in load_rules((*(rules or ()), *(packs or ()))):
+        if chosen and rule.origin.rsplit(":", 1)[0] not in chosen:
+            continue
         if "account" in rule.scopes and len(rule.scopes) == 1:
             continue
         for expected, texts in (("flag", rule.examples["flag"]), ("pass", rule.examples["pass"])):
@@ -278,7 +289,9 @@ def rules_test(rules: PackOption = None) -> None:
                 checked += 1
                 if example_fires(rule, text, labeller) != (expected == "flag"):
                     failures += 1
-                    typer.echo(f"FAIL {rule.id} ({rule.origin}): {expected} example: {text!r}")
+                    wanted, got = ("flagged", "not flagged") if expected == "flag" else ("not flagged", "flagged")
+                    typer.echo(f"FAIL {rule.id} ({rule.origin}), {expected} example:\n    {text!r}")
+                    typer.echo(f"  - expected: {wanted}\n  + got:      {got}")
     typer.echo(f"{checked - failures} passed, {failures} failed")
     raise typer.Exit(int(ExitCode.FAILED if failures else ExitCode.OK))
 

@@ -140,10 +140,12 @@ def audit(paths: list[Path], options: AuditOptions) -> Report:
     account = conv.account
     analysis = analyse(conv, labels, len(loaded.skipped))
     rule_warnings: list[str] = []
-    findings = [
-        f
-        for f in run_rules(rules, conv, analysis, labeller, labels, rule_warnings)
-        if f.message_id not in options.ignore_messages
+    all_findings = run_rules(rules, conv, analysis, labeller, labels, rule_warnings)
+    findings = [f for f in all_findings if f.message_id not in options.ignore_messages]
+    used = {f.message_id for f in all_findings}
+    rule_warnings += [
+        f"ignore_messages: {message_id} matched no finding (unused suppression)"
+        for message_id in sorted(options.ignore_messages - used)
     ]
     result = grade(analysis, findings, curves)
     oldest = [
