@@ -265,6 +265,16 @@ def rules_validate(packs: Annotated[list[Path], typer.Argument(help="Rule pack f
     typer.echo(f"ok: {len(rules)} rules")
 
 
+@rules_app.command("schema")
+def rules_schema() -> None:
+    """Print the JSON Schema of rule packs (also shipped as rules/rule-pack.schema.json) for editors."""
+    import json
+
+    from relaudit.schema import rule_pack_schema
+
+    typer.echo(json.dumps(rule_pack_schema(), indent=2))
+
+
 @rules_app.command("test")
 def rules_test(
     packs: Annotated[Optional[list[Path]], typer.Argument(help="Packs to test (default: every loaded rule).")] = None,
