@@ -48,3 +48,16 @@ def test_every_command_is_documented():
 def test_every_rule_type_is_documented():
     for name in RULE_TYPES:
         assert f"| `{name}` |" in README, name
+
+
+def test_quick_start_output_excerpt_is_real():
+    from relaudit.pipeline import AuditOptions, audit
+    from relaudit.render import RENDERERS
+
+    block = README.split("<!-- audit-output -->\n```\n", 1)[1].split("```\n<!-- /audit-output -->", 1)[0]
+    report = audit([ROOT / "samples" / "broadcast-brand.jsonl"], AuditOptions())
+    actual = RENDERERS["text"](report, 80, False).splitlines()
+    shown = [line for line in block.splitlines() if line != "…"]
+    assert len(shown) > 40
+    for line in shown:
+        assert line in actual, line

@@ -63,9 +63,19 @@ def interpolate(anchors: list[list[float]], value: float) -> float:
     return float(anchors[-1][1])
 
 
-def grade(analysis: Analysis, findings: list[Finding], curves: Mapping[str, Any]) -> Grade:
+# How many messages each message scope has to offer, for a rule's hit rate.
+SCOPE_COUNTS = {"own-post": ("own_originals",), "own-reply": ("own_replies",), "inbound": ("inbound",)}
+
+
+def grade(
+    analysis: Analysis,
+    findings: list[Finding],
+    curves: Mapping[str, Any],
+    rule_scopes: Mapping[str, tuple[str, ...]] | None = None,
+) -> Grade:
     """Score each measurable pillar, re-weight over the measured ones, and give the letter."""
-    pillars = [_pillar(name, curves, analysis, findings) for name in PILLARS]
+    rates = hit_rates(analysis, findings, rule_scopes or {})
+    pillars = [_pillar(name, curves, analysis, findings, rates) for name in PILLARS]
     measured = [(p, float(curves["pillars"][p.name].get("weight", 1))) for p in pillars if p.score is not None]
     if not measured:
         return Grade(tuple(pillars), None, "-")
@@ -82,7 +92,27 @@ def letter(score: float, letters: Mapping[str, float]) -> str:
     return "F"
 
 
-def _pillar(name: str, curves: Mapping[str, Any], analysis: Analysis, findings: list[Finding]) -> PillarScore:
+def hit_rates(
+    analysis: Analysis, findings: list[Finding], rule_scopes: Mapping[str, tuple[str, ...]]
+) -> dict[str, float]:
+    """Per rule: the share of the messages it could judge that it flagged (1 for account-level rules)."""
+    flagged: dict[str, set[str]] = {}
+    for finding in findings:
+        flagged.setdefault(finding.rule, set()).add(finding.message_id or "")
+    rates = {}
+    for rule, ids in flagged.items():
+        scopes = rule_scopes.get(rule, ("account",))
+        if "account" in scopes or "" in ids:
+            rates[rule] = 1.0
+            continue
+        pool = sum(analysis.counts[c] for scope in scopes for c in SCOPE_COUNTS.get(scope, ()))
+        rates[rule] = min(1.0, len(ids) / pool) if pool else 1.0
+    return rates
+
+
+def _pillar(
+    name: str, curves: Mapping[str, Any], analysis: Analysis, findings: list[Finding], rates: dict[str, float]
+) -> PillarScore:
     spec = curves["pillars"][name]
     contributions: list[tuple[str, float | None, float]] = []
     weighted, weights = 0.0, 0.0
@@ -100,6 +130,11 @@ def _pillar(name: str, curves: Mapping[str, Any], analysis: Analysis, findings: 
         reason = analysis.not_measured.get(first, "nothing to measure")
         return PillarScore(name, None, f"not measured: {reason}", tuple(contributions), 0.0, ())
     fired = sorted({(f.rule, f.level) for f in findings if f.pillar == name})
-    penalty = min(float(curves["max_penalty"]), sum(float(curves["penalty"][level]) for _, level in fired))
+    saturation = float(curves.get("penalty_saturation", 0.25))
+    penalty = min(
+        float(curves["max_penalty"]),
+        sum(float(curves["penalty"][level]) * min(1.0, rates.get(rule, 1.0) / saturation) for rule, level in fired),
+    )
+    penalty = round(penalty, 1)
     score = max(0.0, round(weighted / weights - penalty, 1))
     return PillarScore(name, score, "measured", tuple(contributions), penalty, tuple(r for r, _ in fired))

@@ -147,7 +147,7 @@ def audit(paths: list[Path], options: AuditOptions) -> Report:
         f"ignore_messages: {message_id} matched no finding (unused suppression)"
         for message_id in sorted(options.ignore_messages - used)
     ]
-    result = grade(analysis, findings, curves)
+    result = grade(analysis, findings, curves, {r.id: r.scopes for r in rules})
     oldest = [
         m for m in conv.with_role(Role.INBOUND) if labels[m.id].complaint and conv.due(m) and m.id not in conv.responses
     ]
