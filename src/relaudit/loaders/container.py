@@ -7,9 +7,11 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from relaudit.errors import InputError
+from relaudit.loaders.base import LoadNotice
 
 # Zip-bomb guards: a member may not claim more than this, nor expand more than this ratio.
 MAX_MEMBER_BYTES = 4 * 1024**3
+MAX_TOTAL_BYTES = 16 * 1024**3
 MAX_RATIO = 200
 
 
@@ -21,6 +23,7 @@ class Container:
         self.kind = "zip" if path.is_file() and zipfile.is_zipfile(path) else "folder" if path.is_dir() else "file"
         self._zip: zipfile.ZipFile | None = None
         self._names: list[str] | None = None
+        self.refused: list[str] = []  # zip member names that point outside the archive
 
     def names(self) -> list[str]:
         """Member names as POSIX paths relative to the container (a lone file is its own name)."""
@@ -30,8 +33,21 @@ class Container:
             elif self.kind == "folder":
                 self._names = sorted(p.relative_to(self.path).as_posix() for p in self.path.rglob("*") if p.is_file())
             else:
-                self._names = sorted(info.filename for info in self._zipfile().infolist() if not info.is_dir())
+                infos = [info for info in self._zipfile().infolist() if not info.is_dir()]
+                total = sum(info.file_size for info in infos)
+                if total > MAX_TOTAL_BYTES:
+                    raise InputError(f"{self.path}: refused: the zip would expand to {total:,} bytes")
+                self.refused = sorted(i.filename for i in infos if not _safe_name(i.filename))
+                self._names = sorted(i.filename for i in infos if _safe_name(i.filename))
         return self._names
+
+    def notices(self) -> list[LoadNotice]:
+        """Warnings about members that were refused (absolute paths, `..`): shown, never read."""
+        self.names()
+        return [
+            LoadNotice(str(self.path), f"member '{name}' ignored: it points outside the archive")
+            for name in self.refused
+        ]
 
     def find(self, *endings: str) -> list[str]:
         """Members whose path ends with one of the endings (compared per path component, case-insensitive)."""
@@ -45,6 +61,8 @@ class Container:
         if self.kind == "folder":
             return (self.path / name).open("rb")
         archive = self._zipfile()
+        if not _safe_name(name):
+            raise InputError(f"{self.path}: refused member '{name}': it points outside the archive")
         info = archive.getinfo(name)
         if info.file_size > MAX_MEMBER_BYTES or (
             info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 1024**2
@@ -68,3 +86,9 @@ class Container:
             except (zipfile.BadZipFile, OSError) as error:
                 raise InputError(f"{self.path}: cannot read zip: {error}") from error
         return self._zip
+
+
+def _safe_name(name: str) -> bool:
+    """A member name that stays inside the archive: relative, no `..`, no drive letter."""
+    path = PurePosixPath(name.replace("\\", "/"))
+    return not path.is_absolute() and ".." not in path.parts and not (len(name) > 1 and name[1] == ":")

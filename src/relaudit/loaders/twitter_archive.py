@@ -68,6 +68,7 @@ def account_hint(path: Path) -> list[str]:
 def load(path: Path) -> Iterator[LoadItem]:
     """Every entry of every tweets file, in file order; bad entries are skipped with their line."""
     container = Container(path)
+    yield from container.notices()
     if container.kind == "folder":
         members = sorted((p.relative_to(path).as_posix() for p in _folder_candidates(path)), key=_member_key)
     elif container.kind == "zip":
