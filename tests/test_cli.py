@@ -104,3 +104,12 @@ def test_help_and_version():
     bare = run()
     assert bare.returncode == 0 and "Usage: relaudit" in bare.stdout
     assert "--fail-on" in run("audit", "--help").stdout
+
+
+def test_formats_lists_every_loader_with_coverage():
+    from relaudit.loaders import LOADERS
+
+    out = run("formats").stdout
+    for name in LOADERS:
+        assert f"{name}\n" in out
+    assert out.count("contains: ") == len(LOADERS) and out.count("lacks: ") == len(LOADERS)

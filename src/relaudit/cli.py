@@ -217,6 +217,16 @@ def label(
     _write(to_csv(rows) if output_format is LabelFormat.csv else to_jsonl(rows), output)
 
 
+@app.command()
+def formats() -> None:
+    """List the export formats relaudit reads, what each contains and what it lacks."""
+    from relaudit.loaders import LOADERS
+
+    for name, loader in LOADERS.items():
+        typer.echo(f"{name}\n  {loader.description}")
+        typer.echo(f"  contains: {getattr(loader, 'contains', '-')}\n  lacks:    {getattr(loader, 'lacks', '-')}")
+
+
 rules_app = typer.Typer(help="List, show, validate and test rule packs.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 

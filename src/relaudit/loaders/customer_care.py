@@ -17,6 +17,8 @@ from relaudit.model import RawRecord, Skipped, Source
 
 name = "customer-care"
 description = "Customer Support on Twitter (twcs) CSV: tweet_id, author_id, inbound, created_at, text, ..."
+contains = "brand replies and customers' inbound messages with reply links (several brands per file)"
+lacks = "reposts and engagement counts; customers are anonymised ids"
 
 REQUIRED = {"tweet_id", "author_id", "inbound", "created_at", "text", "in_response_to_tweet_id"}
 # pandas re-saves integer columns that have gaps as floats ("3.0"); an id is the integer part.

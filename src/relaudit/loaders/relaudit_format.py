@@ -12,6 +12,8 @@ from relaudit.model import RawRecord, Skipped, Source
 
 name = "relaudit"
 description = "relaudit format: JSON Lines, JSON array or CSV (id, author, text, created_at, ...)"
+contains = "every message you put in it: own posts, replies, inbound messages, threads"
+lacks = "nothing by itself; it holds what you export into it"
 
 FIELDS = (
     "id",

@@ -27,6 +27,8 @@ from relaudit.model import RawRecord, Skipped, Source
 
 name = "twitter-archive"
 description = "X / Twitter 'Your archive' (zip, folder or data/tweets.js)"
+contains = "the account's own posts, replies, self-threads and retweets, with likes and reposts"
+lacks = "other people's messages: mentions and replies to the account are not in an archive"
 
 # tweets.js, tweet.js, tweets-part1.js, tweet-part2.js ...
 _TWEETS_MEMBER = re.compile(r"^tweets?(?:-part(\d+))?\.js$", re.IGNORECASE)

@@ -23,6 +23,8 @@ from relaudit.model import RawRecord, Skipped, Source
 
 name = "twitter-csv"
 description = "legacy Twitter archive tweets.csv (tweet_id, in_reply_to_status_id, timestamp, text, ...)"
+contains = "the account's own tweets, replies and retweets (legacy archives, up to about 2018)"
+lacks = "other people's messages, engagement counts"
 
 REQUIRED = {"tweet_id", "in_reply_to_status_id", "timestamp", "text", "retweeted_status_id"}
 _TIMESTAMP = "%Y-%m-%d %H:%M:%S %z"
