@@ -29,6 +29,7 @@ def hostile_report(tmp_path):
         {"id": str(i), "author": "shop", "text": f"Post {i} about our shop", "created_at": f"2026-01-0{i}T10:00:00Z"}
         for i in range(1, 4)
     ]
+    records.append({"id": "8", "author": "shop", "text": "Shop now! " + HOSTILE, "created_at": "2026-01-01T12:00:00Z"})
     records.append(
         {
             "id": "9",
@@ -65,9 +66,9 @@ def test_terminal_report_shows_hostile_text_literally(hostile_report, color):
 def test_json_stays_valid_with_hostile_text(hostile_report):
     data = json.loads(RENDERERS["json"](hostile_report, None, False))
     assert data["schema_version"] == 1
-    complaint = next(f for f in data["findings"] if f["rule"] == "unanswered-complaint")
-    assert complaint["message_id"] == "9"
-    assert complaint["excerpt"].startswith("@shop my order never arrived")
+    sell = next(f for f in data["findings"] if f["rule"] == "hard-sell")
+    assert sell["message_id"] == "8"
+    assert sell["excerpt"].startswith("Shop now! [bold red]markup[/] \x1b[2J")  # JSON keeps the text, escaped
 
 
 def test_export_without_inbound_says_what_it_cannot_show(tmp_path):

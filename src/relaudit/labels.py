@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from relaudit.complaints import detect_complaint
 from relaudit.conversations import Role
-from relaudit.lexicon import Lexicon, load_lexicon, phrase_pattern, tokens
+from relaudit.lexicon import load_lexicon, phrase_pattern, tokens
 from relaudit.model import Message
 
 LEXICONS = (
@@ -56,29 +57,6 @@ def polarity(text: str) -> float:
     return float(TextBlob(text).sentiment.polarity)
 
 
-@dataclass(frozen=True)
-class ComplaintVerdict:
-    """A complaint score, whether it passes the threshold, and the cues behind it."""
-
-    score: float
-    cues: tuple[str, ...]
-    is_complaint: bool
-    polarity: float
-
-
-def detect_complaint(text: str, lexicon: Lexicon) -> ComplaintVerdict:
-    """The complaint detector: weighted cues plus negative polarity; kept small so it can be replaced."""
-    matched = lexicon.matches(text)
-    score = sum(cue.weight for cue in matched)
-    cues = [cue.text for cue in matched]
-    value = polarity(text)
-    below = lexicon.sentiment.get("below")
-    if below is not None and value < below:
-        score += lexicon.sentiment.get("weight", 0.0)
-        cues.append(f"polarity {value:+.2f}")
-    return ComplaintVerdict(round(score, 3), tuple(cues), score >= lexicon.threshold, value)
-
-
 class Labeller:
     """Labels messages by role with one set of lexicons."""
 
@@ -91,7 +69,7 @@ class Labeller:
         """Labels for one message; only what its role needs is computed."""
         text = message.text
         if role is Role.INBOUND:
-            verdict = detect_complaint(text, self.lexicons["complaint"])
+            verdict = detect_complaint(text, self.lexicons["complaint"], polarity(text))
             question = self._passes("question", text) and not verdict.is_complaint
             praise = not verdict.is_complaint and self._praise(text, verdict.polarity)
             return Labels(

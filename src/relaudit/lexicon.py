@@ -21,6 +21,12 @@ class Cue:
     text: str
     weight: float
     kind: str  # "phrase" | "pattern"
+    name: str = ""  # how a pattern is shown in reports (a regular expression is no explanation)
+
+    @property
+    def shown(self) -> str:
+        """The cue as a report shows it."""
+        return self.name or self.text
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,8 @@ class Lexicon:
     cues: tuple[Cue, ...]
     words: frozenset[str]
     sentiment: dict[str, float]
+    bias: float
+    signals: dict[str, float]
     _phrases: re.Pattern[str] | None
     _patterns: tuple[tuple[SafePattern, Cue], ...]
     _by_phrase: dict[str, Cue]
@@ -97,6 +105,8 @@ def load_lexicon(path: Path) -> Lexicon:
         cues=tuple(cues),
         words=frozenset(str(w).lower() for w in data.get("words") or []),
         sentiment={str(k): float(v) for k, v in (data.get("sentiment") or {}).items()},
+        bias=float(data.get("bias", 0.0)),
+        signals={str(k): float(v) for k, v in (data.get("signals") or {}).items()},
         _phrases=phrase_pattern([c.text for c in phrases]),
         _patterns=tuple(patterns),
         _by_phrase=by_phrase,
@@ -122,4 +132,4 @@ def _cue(path: Path, index: int, entry: Any) -> Cue:
         weight = float(entry.get("weight", 1.0))
     except (TypeError, ValueError) as error:
         raise RulePackError(f"{path}: cues[{index}]: weight must be a number") from error
-    return Cue(str(entry[kind]), weight, kind)
+    return Cue(str(entry[kind]), weight, kind, str(entry.get("name") or ""))
