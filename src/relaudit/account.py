@@ -26,7 +26,8 @@ class Account:
     @property
     def name(self) -> str:
         """The handles as one display string."""
-        return ", ".join(sorted(self.handles - {UNKNOWN_OWNER}))
+        named = sorted(self.handles - {UNKNOWN_OWNER})
+        return ", ".join(named) if named else "unknown-owner (the export does not name it; give --account)"
 
 
 def from_option(values: Iterable[str]) -> Account | None:

@@ -7,12 +7,33 @@ from pathlib import Path
 from types import ModuleType
 
 from relaudit.errors import InputError
-from relaudit.loaders import customer_care, relaudit_format, twitter_archive, twitter_csv
+from relaudit.loaders import (
+    bluesky,
+    customer_care,
+    facebook,
+    instagram,
+    linkedin,
+    mastodon,
+    relaudit_format,
+    twitter_archive,
+    twitter_csv,
+)
 from relaudit.loaders.base import LoadItem, LoadNotice
 
 # Order matters: the most specific sniffers first, the generic relaudit format last.
 LOADERS: dict[str, ModuleType] = {
-    module.name: module for module in (twitter_archive, twitter_csv, customer_care, relaudit_format)
+    module.name: module
+    for module in (
+        twitter_archive,
+        twitter_csv,
+        mastodon,
+        bluesky,
+        facebook,
+        instagram,
+        linkedin,
+        customer_care,
+        relaudit_format,
+    )
 }
 
 __all__ = ["LOADERS", "LoadItem", "LoadNotice", "check_readable", "detect", "known_formats"]
