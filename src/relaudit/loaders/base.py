@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import codecs
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -53,13 +53,26 @@ class Loader(Protocol):
 def decode_lines(path: Path) -> Iterator[tuple[int, str, str | None]]:
     """Yield (line number, text, encoding used when not UTF-8) for each line, BOM removed, never raising."""
     with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            if number == 1 and raw.startswith(codecs.BOM_UTF8):
-                raw = raw[len(codecs.BOM_UTF8) :]
-            try:
-                yield number, raw.decode("utf-8"), None
-            except UnicodeDecodeError:
-                yield number, *_decode_fallback(raw)
+        yield from decode_stream(handle)
+
+
+def decode_stream(handle: Iterable[bytes]) -> Iterator[tuple[int, str, str | None]]:
+    """decode_lines over any binary stream (a zip member, say)."""
+    for number, raw in enumerate(handle, start=1):
+        if number == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8) :]
+        try:
+            yield number, raw.decode("utf-8"), None
+        except UnicodeDecodeError:
+            yield number, *_decode_fallback(raw)
+
+
+def decode_bytes(raw: bytes) -> tuple[str, str | None]:
+    """A whole text: UTF-8 (BOM tolerated), else the first fallback encoding that accepts it, named."""
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        return _decode_fallback(raw)
 
 
 def _decode_fallback(raw: bytes) -> tuple[str, str]:

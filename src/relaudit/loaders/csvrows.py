@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from relaudit.loaders.base import LoadItem, decode_lines, encoding_notice, head
+from relaudit.model import Skipped, Source
 
 _LEADING_MENTION = re.compile(r"^@([A-Za-z0-9_]+)")
 
@@ -57,6 +58,29 @@ def csv_rows(path: Path, notices: list[LoadItem]) -> Iterator[Row]:
         line, start = start, numbers[-1] + 1
         if any(cell.strip() for cell in cells):
             yield Row(line, cells)
+
+
+def table_rows(path: Path) -> Iterator[LoadItem | tuple[Source, dict[str, str]]]:
+    """Rows keyed by the header's lower-cased column names; bad rows as Skipped, notices passed through."""
+    notices: list[LoadItem] = []
+    columns: list[str] | None = None
+    for row in csv_rows(path, notices):
+        yield from notices
+        notices.clear()
+        source = Source(str(path), row.line)
+        if columns is None:
+            if row.error:
+                yield Skipped(source, f"{row.error}; no header, so no record could be read")
+                return
+            columns = [cell.strip().lower() for cell in row.cells]
+            continue
+        if row.error:
+            yield Skipped(source, row.error)
+        elif len(row.cells) != len(columns):
+            yield Skipped(source, f"CSV row has {len(row.cells)} cells, header has {len(columns)}")
+        else:
+            yield source, dict(zip(columns, row.cells))
+    yield from notices
 
 
 def header_of(path: Path) -> list[str]:

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from relaudit.loaders.base import LoadItem
-from relaudit.loaders.csvrows import csv_rows, header_of
-from relaudit.model import RawRecord, Skipped, Source
+from relaudit.loaders.csvrows import header_of, table_rows
+from relaudit.model import RawRecord, Source
 
 name = "customer-care"
 description = "Customer Support on Twitter (twcs) CSV: tweet_id, author_id, inbound, created_at, text, ..."
@@ -37,25 +37,8 @@ def account_hint(path: Path) -> list[str]:
 
 def load(path: Path) -> Iterator[LoadItem]:
     """One record per CSV row, in file order."""
-    notices: list[LoadItem] = []
-    columns: list[str] | None = None
-    for row in csv_rows(path, notices):
-        yield from notices
-        notices.clear()
-        source = Source(str(path), row.line)
-        if columns is None:
-            if row.error:
-                yield Skipped(source, f"{row.error}; no header, so no record could be read")
-                return
-            columns = [cell.strip().lower() for cell in row.cells]
-            continue
-        if row.error:
-            yield Skipped(source, row.error)
-        elif len(row.cells) != len(columns):
-            yield Skipped(source, f"CSV row has {len(row.cells)} cells, header has {len(columns)}")
-        else:
-            yield _record(dict(zip(columns, row.cells)), source)
-    yield from notices
+    for item in table_rows(path):
+        yield _record(item[1], item[0]) if isinstance(item, tuple) else item
 
 
 def _record(row: dict[str, str], source: Source) -> RawRecord:

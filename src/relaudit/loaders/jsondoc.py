@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from relaudit.errors import InputError
-from relaudit.loaders.base import FALLBACK_ENCODINGS, LoadItem, LoadNotice, head
+from relaudit.loaders.base import LoadItem, LoadNotice, decode_bytes, head
 from relaudit.loaders.container import Container
 from relaudit.model import Skipped, Source
 
@@ -42,16 +42,7 @@ def read_json(container: Container, member: str, pairs_hook: PairsHook | None = 
 
 def decode(raw: bytes) -> tuple[str, str | None]:
     """Text of a whole member: UTF-8 (BOM tolerated), else the first fallback that accepts it, named."""
-    try:
-        return raw.decode("utf-8-sig"), None
-    except UnicodeDecodeError:
-        pass
-    for encoding in FALLBACK_ENCODINGS:
-        try:
-            return raw.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
+    return decode_bytes(raw)
 
 
 def member_head(container: Container, member: str, size: int = 4096) -> str:

@@ -25,7 +25,6 @@ and a notice asks for --account (which then stands for them).
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 from collections.abc import Iterator
@@ -36,11 +35,11 @@ from urllib.parse import unquote
 
 from relaudit.errors import InputError
 from relaudit.loaders.base import (
-    FALLBACK_ENCODINGS,
     UNKNOWN_OWNER,
     LoadItem,
     LoadNotice,
     decode_lines,
+    decode_stream,
     encoding_notice,
 )
 from relaudit.loaders.container import Container
@@ -229,22 +228,7 @@ def _lines(container: Container, member: str) -> Iterator[tuple[int, str, str | 
         yield from decode_lines(container.path / member)
         return
     with container.open(member) as handle:
-        for number, raw in enumerate(handle, start=1):
-            if number == 1 and raw.startswith(codecs.BOM_UTF8):
-                raw = raw[len(codecs.BOM_UTF8) :]
-            try:
-                yield number, raw.decode("utf-8"), None
-            except UnicodeDecodeError:
-                yield number, *_fallback(raw)
-
-
-def _fallback(raw: bytes) -> tuple[str, str]:
-    for encoding in FALLBACK_ENCODINGS:
-        try:
-            return raw.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
+        yield from decode_stream(handle)
 
 
 def _kind_of(start: str) -> str | None:

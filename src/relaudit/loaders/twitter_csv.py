@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from relaudit.loaders.base import UNKNOWN_OWNER, LoadItem, LoadNotice
-from relaudit.loaders.csvrows import csv_rows, header_of, leading_mention
-from relaudit.model import RawRecord, Skipped, Source
+from relaudit.loaders.csvrows import header_of, leading_mention, table_rows
+from relaudit.model import RawRecord, Source
 
 name = "twitter-csv"
 description = "legacy Twitter archive tweets.csv (tweet_id, in_reply_to_status_id, timestamp, text, ...)"
@@ -50,25 +50,8 @@ def load(path: Path) -> Iterator[LoadItem]:
         yield LoadNotice(
             str(csv_path), "the account's handle is unknown (no data/js/user_details.js); give it with --account"
         )
-    notices: list[LoadItem] = []
-    columns: list[str] | None = None
-    for row in csv_rows(csv_path, notices):
-        yield from notices
-        notices.clear()
-        source = Source(str(csv_path), row.line)
-        if columns is None:
-            if row.error:
-                yield Skipped(source, f"{row.error}; no header, so no record could be read")
-                return
-            columns = [cell.strip().lower() for cell in row.cells]
-            continue
-        if row.error:
-            yield Skipped(source, row.error)
-        elif len(row.cells) != len(columns):
-            yield Skipped(source, f"CSV row has {len(row.cells)} cells, header has {len(columns)}")
-        else:
-            yield _record(dict(zip(columns, row.cells)), source, handle, user_id)
-    yield from notices
+    for item in table_rows(csv_path):
+        yield _record(item[1], item[0], handle, user_id) if isinstance(item, tuple) else item
 
 
 def _record(row: dict[str, str], source: Source, handle: str | None, user_id: str | None) -> RawRecord:
