@@ -106,6 +106,7 @@ def build(seed: Lexicon, cues: list[Cue], bias: float, weights: dict[str, float]
         sentiment={},
         bias=bias,
         signals=weights,
+        min_words=0,
         _phrases=phrase_pattern([c.text for c in phrases]),
         _patterns=tuple((compile_pattern(c.text), c) for c in cues if c.kind == "pattern"),
         _by_phrase={_fold(c.text): c for c in phrases},

@@ -106,6 +106,7 @@ def test_counts(analysis):
         "inbound": 7,
         "pending": 1,
         "complaints": 4,
+        "not_labelled": 0,
         "unanswered_complaints": 2,
     }
 

@@ -59,3 +59,29 @@ def test_csv_only_inbound_neutralises_formulas(tmp_path):
     assert [r["id"] for r in rows] == ["2", "4"]
     assert rows[1]["text"].startswith("'=HYPERLINK")
     assert rows[0]["labels"] == "complaint"
+
+
+def test_other_languages_are_not_labelled(tmp_path):
+    rows = [
+        {"id": "1", "author": "shop", "text": "News", "created_at": "2026-03-01T09:00:00Z"},
+        {
+            "id": "2",
+            "author": "ana",
+            "text": "@shop mi pedido no ha llegado y nadie responde, qué vergüenza",
+            "created_at": "2026-03-01T10:00:00Z",
+        },
+        {
+            "id": "3",
+            "author": "bob",
+            "text": "@shop my order has not arrived and nobody answers",
+            "created_at": "2026-03-01T10:05:00Z",
+        },
+    ]
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    from relaudit.account import from_option
+    from relaudit.pipeline import AuditOptions, audit
+
+    report = audit([path], AuditOptions(account=from_option(["shop"])))
+    assert report.analysis.counts["not_labelled"] == 1
+    assert report.analysis.counts["complaints"] == 1  # bob's; ana's is not judged by English cues

@@ -59,6 +59,7 @@ def analyse(conv: Conversations, labels: dict[str, Labels], skipped: int) -> Ana
         "inbound": len(inbound),
         "pending": len(conv.pending),
         "complaints": len(complaints),
+        "not_labelled": sum(1 for m in inbound if labels[m.id].not_labelled),
         "unanswered_complaints": sum(1 for m in complaints if m.id not in conv.responses and conv.due(m)),
     }
     why: dict[str, str] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +20,7 @@ LEXICONS = (
     "audience-question",
     "self-reference",
     "audience-reference",
+    "english",
 )
 
 
@@ -36,6 +38,7 @@ class Labels:
     self_refs: int = 0
     audience_refs: int = 0
     polarity: float | None = None
+    not_labelled: bool = False  # the English lexicons cannot judge it (another language)
 
     def names(self) -> list[str]:
         """The label names that apply."""
@@ -47,6 +50,17 @@ class Labels:
             "asks-question": self.asks_question,
         }
         return [name for name, on in flags.items() if on]
+
+
+def _foreign_words(path: Path) -> frozenset[str]:
+    """The `foreign` list of the language file (function words of languages the lexicons do not cover)."""
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return frozenset(str(w).lower() for w in data.get("foreign") or [])
+
+
+_STRIP = re.compile(r"[@#]\w+|https?://\S+")
 
 
 @lru_cache(maxsize=65536)
@@ -63,12 +77,15 @@ class Labeller:
     def __init__(self, lexicon_dir: Path, own_handles: frozenset[str], brand_names: tuple[str, ...] = ()) -> None:
         self.lexicons = {name: load_lexicon(lexicon_dir / f"{name}.yaml") for name in LEXICONS}
         self.own_handles = own_handles
+        self.foreign_words = _foreign_words(lexicon_dir / "english.yaml")
         self.brand_names = phrase_pattern(list(brand_names)) if brand_names else None
 
     def label(self, message: Message, role: Role) -> Labels:
         """Labels for one message; only what its role needs is computed."""
         text = message.text
         if role is Role.INBOUND:
+            if not self.judgeable(text):
+                return Labels(not_labelled=True)
             verdict = detect_complaint(text, self.lexicons["complaint"], polarity(text))
             question = self._passes("question", text) and not verdict.is_complaint
             praise = not verdict.is_complaint and self._praise(text, verdict.polarity)
@@ -94,6 +111,15 @@ class Labeller:
                 audience_refs=self.lexicons["audience-reference"].count_words(words),
             )
         return Labels()
+
+    def judgeable(self, text: str) -> bool:
+        """False for a message of another language: its foreign function words outnumber its English ones."""
+        english = self.lexicons["english"]
+        words = [w for w in tokens(_STRIP.sub(" ", text)) if not w.isdigit()]
+        if len(words) < english.min_words:
+            return True
+        foreign = sum(1 for w in words if w in self.foreign_words)
+        return foreign < 2 or foreign <= english.count_words(words)
 
     def _passes(self, name: str, text: str) -> bool:
         lexicon = self.lexicons[name]

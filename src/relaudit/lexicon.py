@@ -40,6 +40,7 @@ class Lexicon:
     sentiment: dict[str, float]
     bias: float
     signals: dict[str, float]
+    min_words: int
     _phrases: re.Pattern[str] | None
     _patterns: tuple[tuple[SafePattern, Cue], ...]
     _by_phrase: dict[str, Cue]
@@ -107,6 +108,7 @@ def load_lexicon(path: Path) -> Lexicon:
         sentiment={str(k): float(v) for k, v in (data.get("sentiment") or {}).items()},
         bias=float(data.get("bias", 0.0)),
         signals={str(k): float(v) for k, v in (data.get("signals") or {}).items()},
+        min_words=int(data.get("min_words", 0)),
         _phrases=phrase_pattern([c.text for c in phrases]),
         _patterns=tuple(patterns),
         _by_phrase=by_phrase,

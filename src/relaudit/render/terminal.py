@@ -104,6 +104,8 @@ def _header(report: Report) -> Panel:
     facts.append(f"Own      {c['own_originals']} posts, {c['own_replies']} replies, {c['reposts']} reposts\n")
     facts.append(f"Inbound  {c['inbound']} ({c['pending']} pending), complaints {c['complaints']}, ")
     facts.append(f"unanswered {c['unanswered_complaints']}", style="bold red" if c["unanswered_complaints"] else "")
+    if c.get("not_labelled"):
+        facts.append(f"\n         {c['not_labelled']} inbound not labelled (not English)", style="yellow")
     score = "not measurable" if report.grade.score is None else f"{report.grade.score:.1f} / 100"
     facts.append(f"\nScore    {score}", style=style)
     grid = Table.grid(padding=(0, 3))
