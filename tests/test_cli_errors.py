@@ -56,8 +56,6 @@ ERRORS = {
         ["audit", "prose.txt"],
         f"relaudit: error: prose.txt: unrecognised file; relaudit reads: {known_formats()}",
     ),
-    "folder": (["audit", "folder"], "relaudit: error: folder: unrecognised folder; relaudit reads: "),
-    "second-path-missing": (["audit", "brand.jsonl", "missing.jsonl"], "missing.jsonl: no such file or folder"),
     "unknown-option": (["audit", "brand.jsonl", "--bogus"], "No such option: --bogus"),
     "no-path": (["audit"], "Missing argument"),
     "account-not-in-export": (
@@ -65,7 +63,6 @@ ERRORS = {
         "relaudit: error: no message in the export is by @nobody; "
         "most frequent authors: @brand (4 messages), @cara (1 messages)",
     ),
-    "account-empty": (["audit", "brand.jsonl", "--account", "@"], "relaudit: error: --account: give a handle"),
     "only-bad-records": (
         ["audit", "bad.jsonl"],
         "relaudit: error: bad.jsonl: no messages found; 3 records skipped, first: bad.jsonl:1: no id",
@@ -78,17 +75,11 @@ ERRORS = {
         ["audit", "brand.jsonl", "--pending-window", "a while"],
         "relaudit: error: --pending-window: 'a while' is not a duration like 24h, 90m or 2d",
     ),
-    "pending-window-no-unit": (
-        ["audit", "brand.jsonl", "--pending-window", "24"],
-        "relaudit: error: --pending-window: '24' is not a duration",
-    ),
     "fail-under": (
         ["audit", "brand.jsonl", "--fail-under", "Z"],
         "relaudit: error: --fail-under takes one of A, B, C, D, F, not 'Z'",
     ),
     "fail-on": (["audit", "brand.jsonl", "--fail-on", "fatal"], "'fatal' is not one of"),
-    "input-format": (["audit", "brand.jsonl", "--input-format", "myspace"], "unknown input format 'myspace'"),
-    "output-dir-missing": (["audit", "brand.jsonl", "--output", "no/such/dir/out.json"], "cannot write"),
     "two-brands": (
         ["audit", "two.jsonl"],
         "relaudit: error: several accounts are equally plausible: @alpha (3 messages), @beta (3 messages); "
@@ -99,10 +90,8 @@ ERRORS = {
 }
 # Exit 0 or 1 from the gate: the arguments after `audit` and the exit code.
 GATES = {
-    "no-gate": (["brand.jsonl"], 0),  # an error-level finding alone does not fail the run
     "fail-on-error": (["brand.jsonl", "--fail-on", "error"], 1),  # the unanswered complaint is an error
     "fail-under-A": (["brand.jsonl", "--fail-under", "A"], 1),  # a poor export grades below A
-    "fail-under-F": (["brand.jsonl", "--fail-under", "f"], 0),  # nothing is below F; letters are case-insensitive
     "answered-fail-on-error": (["answered.jsonl", "--fail-on", "error"], 0),
 }
 OTHERS = {
@@ -139,7 +128,6 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         encoding="utf-8",
     )
     (root / "nl.csv").write_text('id,author,text,created_at\n1,a,hi,"2026\n01"\n', encoding="utf-8")
-    (root / "folder").mkdir()
     return root
 
 
@@ -171,12 +159,12 @@ def test_errors_are_one_line_and_exit_2(results, name):
     assert_one_line_error(results[name], ERRORS[name][1])
 
 
-# BUG (src/relaudit/normalise.py, normalise(): `shown = ... f"'{str(raw_date)[:40]}'"`): the raw value is shown
+# Regression (was: src/relaudit/normalise.py, normalise(): `shown = ... f"'{str(raw_date)[:40]}'"`): the raw value is
+# shown
 # verbatim, so a date cell holding a line break (a quoted multi-line CSV cell) puts a newline into the skip reason;
 # when every record is bad, that reason is quoted in the error, which then spans two lines on stderr. Fix: show
 # the value with whitespace collapsed or escaped, e.g. `" ".join(str(raw_date).split())[:40]` or `repr(...)`
-# (ids quoted in reasons have the same problem). Remove the xfail marker once fixed.
-@pytest.mark.xfail(strict=True, reason="BUG: a newline in a skipped record's date breaks the one-line error")
+# (ids quoted in reasons have the same problem).
 def test_error_stays_one_line_when_a_bad_value_holds_a_newline(results):
     assert_one_line_error(results["newline-in-bad-value"], ERRORS["newline-in-bad-value"][1])
 
@@ -191,12 +179,14 @@ def test_gate_exit_codes(results, name):
     assert complaint is (name != "answered-fail-on-error")
 
 
-def test_json_output_file(results, workdir):
+def test_json_output_file_and_no_gate(results, workdir):
+    # Also the export with an error-level finding run without --fail-on: the finding alone does not fail the run.
     result = results["json-output"]
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
     report = json.loads((workdir / "out.json").read_text(encoding="utf-8"))
     assert report["schema_version"] == 1
     assert report["grade"] not in ("A", "B")
+    assert [(f["rule"], f["level"]) for f in report["findings"]] == [("unanswered-complaint", "error")]
 
 
 def test_debug_shows_the_traceback(results):

@@ -96,11 +96,11 @@ def test_not_a_date_is_none(value):
     assert parse_datetime(value) is None
 
 
-# BUG (src/relaudit/dates.py, parse_datetime: `_from_epoch(float(value))`): an int too large for a float, such as
+# Regression (was: src/relaudit/dates.py, parse_datetime: `_from_epoch(float(value))`): an int too large for a float,
+# such as
 # a JSON record's "created_at": 1e400 written as an integer, raises OverflowError instead of returning None, so one
 # bad record crashes the whole audit ("internal error"). Fix: catch OverflowError in _from_epoch/parse_datetime
-# (or range-check ints before converting). Remove the xfail marker once fixed.
-@pytest.mark.xfail(strict=True, raises=OverflowError, reason="BUG: huge int epoch raises OverflowError")
+# (or range-check ints before converting).
 def test_huge_integer_is_none_not_an_overflow():
     assert parse_datetime(10**400) is None
 

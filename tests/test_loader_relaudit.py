@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from datetime import datetime, timezone
 from pathlib import Path
@@ -599,11 +598,11 @@ def test_empty_array_and_header_only_csv_hold_no_records(tmp_path):
         assert (loaded.messages, loaded.skipped, loaded.records) == ([], [], 0)
 
 
-# BUG (src/relaudit/loaders/relaudit_format.py, load(): the layout is chosen from line 1 only): a JSON Lines or
+# Regression (was: src/relaudit/loaders/relaudit_format.py, load(): the layout is chosen from line 1 only): a JSON
+# Lines or
 # JSON array file that starts with a blank line is accepted by sniff() (which lstrips the head) but then read as
 # CSV, so every record is skipped as "CSV row has N cells, header has 0". Fix: choose the layout from the first
 # non-blank line (e.g. skip leading lines whose text.strip() is empty before looking at "[" / "{").
-@pytest.mark.xfail(strict=True, reason="BUG: a leading blank line makes JSON be read as CSV")
 @pytest.mark.parametrize("layout", ["jsonl", "array"])
 def test_a_leading_blank_line_does_not_change_the_layout(tmp_path, layout):
     path = tmp_path / "e.json"
@@ -613,10 +612,10 @@ def test_a_leading_blank_line_does_not_change_the_layout(tmp_path, layout):
     assert [m.id for m in loaded.messages] == ["1"] and loaded.skipped == []
 
 
-# BUG (src/relaudit/dates.py parse_datetime, reached from normalise): a JSON integer too large for a float as
+# Regression (was: src/relaudit/dates.py parse_datetime, reached from normalise): a JSON integer too large for a
+# float as
 # created_at raises OverflowError out of read_messages, so the CLI prints "internal error" instead of skipping the
 # record. Fix: catch OverflowError in dates._from_epoch (or parse_datetime) and return None.
-@pytest.mark.xfail(strict=True, raises=OverflowError, reason="BUG: huge integer date crashes the loader")
 def test_a_huge_integer_date_is_skipped(tmp_path):
     path = tmp_path / "e.jsonl"
     path.write_text(json.dumps(GOOD_A) + '\n{"id": "5", "author": "x", "created_at": 1' + "0" * 400 + "}\n")
@@ -625,11 +624,11 @@ def test_a_huge_integer_date_is_skipped(tmp_path):
     assert str(loaded.skipped[0]).startswith(f"{path}:2: message 5: unparseable date")
 
 
-# BUG (src/relaudit/loaders/relaudit_format.py, _load_csv): csv.Error from the csv module is not caught, e.g. an
+# Regression (was: src/relaudit/loaders/relaudit_format.py, _load_csv): csv.Error from the csv module is not caught,
+# e.g. an
 # unterminated quote that swallows more than 131072 characters ("field larger than field limit"), so the CLI
 # prints "internal error". The other CSV loaders go through loaders/csvrows.py, which turns csv.Error into a
 # skipped row. Fix: read the relaudit CSV layout with csvrows.table_rows (or catch csv.Error per row).
-@pytest.mark.xfail(strict=True, raises=csv.Error, reason="BUG: csv.Error escapes the relaudit CSV reader")
 def test_csv_parser_errors_become_skipped_rows(tmp_path):
     path = tmp_path / "e.csv"
     path.write_text('id,author,text,created_at\n1,a,ok,2026-01-01\n2,b,"never closed,2026-01-01\n' + "x" * 140_000)

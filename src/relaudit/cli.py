@@ -400,5 +400,6 @@ def _clear_progress() -> None:
 
 def _fail(message: str) -> None:
     _clear_progress()
-    sys.stderr.write(f"relaudit: error: {message}\n")
+    one_line = " ".join(message.splitlines())  # an error is one line, whatever text it quotes
+    sys.stderr.write(f"relaudit: error: {one_line}\n")
     sys.exit(int(ExitCode.ERROR))

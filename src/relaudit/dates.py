@@ -16,7 +16,10 @@ def parse_datetime(value: object) -> datetime | None:
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, (int, float)):
-        return _from_epoch(float(value))
+        try:
+            return _from_epoch(float(value))
+        except OverflowError:  # an integer too large for a float is no date either
+            return None
     if not isinstance(value, str):
         return None
     text = value.strip()

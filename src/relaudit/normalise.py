@@ -28,7 +28,7 @@ def normalise(record: RawRecord) -> Message | Skipped:
     raw_date = fields.get("created_at")
     created_at = parse_datetime(raw_date)
     if created_at is None:
-        shown = "missing" if raw_date in (None, "") else f"'{str(raw_date)[:40]}'"
+        shown = "missing" if raw_date in (None, "") else f"'{_one_line(str(raw_date))[:40]}'"
         return Skipped(record.source, f"message {message_id}: unparseable date {shown}")
     text = plain_text(_text(fields.get("text")) or "", str(fields.get("text_kind", "plain")))
     parent = _text(fields.get("in_reply_to")) or None
@@ -66,6 +66,11 @@ def plain_text(text: str, kind: str) -> str:
     if kind == "escaped":
         return html.unescape(text)
     return text
+
+
+def _one_line(text: str) -> str:
+    """A value as a reason quotes it: whitespace runs (line breaks too) become single spaces."""
+    return " ".join(text.split())
 
 
 def _text(value: object) -> str:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from relaudit.loaders.base import LoadItem, decode_lines, encoding_notice, head
+from relaudit.loaders.csvrows import table_rows
 from relaudit.model import RawRecord, Skipped, Source
 
 name = "relaudit"
@@ -50,20 +50,21 @@ def account_hint(path: Path) -> list[str]:
 
 
 def load(path: Path) -> Iterator[LoadItem]:
-    """Stream records from whichever of the three layouts the file uses."""
+    """Stream records from whichever of the three layouts the file uses (decided by its first non-blank line)."""
     notices: list[LoadItem] = []
     lines = _decoded(path, notices)
-    first = next(lines, None)
+    first = next((item for item in lines if item[1].strip()), None)
     if first is None:
         return
-    _, text = first
-    stripped = text.lstrip()
+    stripped = first[1].lstrip()
     if stripped.startswith("["):
         yield from _load_array(path, _chain([first], lines), notices)
     elif stripped.startswith("{"):
         yield from _load_jsonl(path, _chain([first], lines), notices)
     else:
-        yield from _load_csv(path, _chain([first], lines), notices)
+        # CSV is read by the shared reader, which locates rows across multi-line cells and skips unreadable ones.
+        for item in table_rows(path):
+            yield _record(item[1], item[0]) if isinstance(item, tuple) else item
 
 
 def _decoded(path: Path, notices: list[LoadItem]) -> Iterator[tuple[int, str]]:
@@ -115,33 +116,6 @@ def _load_array(path: Path, lines: Iterable[tuple[int, str]], notices: list[Load
         return
     for index, value in enumerate(values, start=1):
         yield _record(value, Source(str(path), index, unit="record"))
-
-
-def _load_csv(path: Path, lines: Iterable[tuple[int, str]], notices: list[LoadItem]) -> Iterator[LoadItem]:
-    numbers: list[int] = []
-
-    def texts() -> Iterator[str]:
-        for number, text in lines:
-            numbers.append(number)
-            yield text
-
-    reader = csv.reader(texts())
-    header = next(reader, None)
-    if header is None:
-        return
-    columns = [column.strip().lower() for column in header]
-    line_of_row = numbers[-1] + 1
-    for row in reader:
-        yield from _flush(notices)
-        source = Source(str(path), line_of_row)
-        line_of_row = numbers[-1] + 1
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(columns):
-            yield Skipped(source, f"CSV row has {len(row)} cells, header has {len(columns)}")
-            continue
-        yield _record(dict(zip(columns, row)), source)
-    yield from _flush(notices)
 
 
 def _record(value: object, source: Source) -> RawRecord | Skipped:
