@@ -61,7 +61,7 @@ ERRORS = {
     "account-not-in-export": (
         ["audit", "brand.jsonl", "--account", "nobody"],
         "relaudit: error: no message in the export is by @nobody; "
-        "most frequent authors: @brand (4 messages), @cara (1 messages)",
+        "most frequent authors: @brand (4 messages), @cara (1 message)",
     ),
     "only-bad-records": (
         ["audit", "bad.jsonl"],

@@ -73,4 +73,4 @@ def resolve(messages: list[Message], option: Account | None, hints: list[str]) -
 
 def _candidates(authors: Counter[str], limit: int = 5) -> str:
     ranked = sorted(authors.items(), key=lambda item: (-item[1], item[0]))[:limit]
-    return ", ".join(f"@{a} ({c} messages)" for a, c in ranked)
+    return ", ".join(f"@{a} ({c} message{'' if c == 1 else 's'})" for a, c in ranked)

@@ -59,4 +59,6 @@ def _twitter(text: str) -> datetime | None:
 
 def isoformat(moment: datetime) -> str:
     """ISO 8601 with a Z suffix, as every relaudit output writes times."""
+    if moment.tzinfo is None:  # naive means UTC everywhere in relaudit, never the machine's local time
+        moment = moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")

@@ -49,7 +49,7 @@ def normalise(record: RawRecord) -> Message | Skipped:
         is_private=_flag(fields.get("is_private")),
         mentions=tuple(dict.fromkeys(m.lower() for m in _MENTION.findall(text))),
         hashtags=tuple(dict.fromkeys(h.lower() for h in _HASHTAG.findall(text))),
-        urls=tuple(_URL.findall(text)),
+        urls=tuple(url.rstrip(".,;:!?)]}'\"") for url in _URL.findall(text)),
     )
 
 
@@ -84,6 +84,8 @@ def _text(value: object) -> str:
 def _flag(value: object) -> bool:
     if isinstance(value, bool):
         return value
+    if isinstance(value, (int, float)):
+        return value != 0
     return str(value).strip().lower() in _TRUE if value is not None else False
 
 
