@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +24,14 @@ class Row:
 
 
 def csv_rows(path: Path, notices: list[LoadItem]) -> Iterator[Row]:
-    """The header row first, then every non-blank row; a row the csv module rejects comes with its error.
+    """The header row first, then every non-blank row of a CSV file (see rows_from_lines)."""
+    return rows_from_lines(decode_lines(path), str(path), notices)
+
+
+def rows_from_lines(
+    lines: Iterable[tuple[int, str, str | None]], display: str, notices: list[LoadItem], escapechar: str | None = None
+) -> Iterator[Row]:
+    """CSV rows from decoded lines; a row the csv module rejects comes with its error instead of cells.
 
     A cell may span several lines, so each row carries the line it starts on. The first line that is not UTF-8
     appends one notice to `notices`; the caller passes notices on between rows.
@@ -33,14 +40,14 @@ def csv_rows(path: Path, notices: list[LoadItem]) -> Iterator[Row]:
 
     def texts() -> Iterator[str]:
         warned = False
-        for number, text, encoding in decode_lines(path):
+        for number, text, encoding in lines:
             if encoding and not warned:
                 warned = True
-                notices.append(encoding_notice(path, number, encoding))
+                notices.append(encoding_notice(Path(display), number, encoding))
             numbers.append(number)
             yield text
 
-    reader = csv.reader(texts())
+    reader = csv.reader(texts(), escapechar=escapechar)
     start = 1
     while True:
         try:

@@ -28,7 +28,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote
@@ -40,9 +39,9 @@ from relaudit.loaders.base import (
     LoadNotice,
     decode_lines,
     decode_stream,
-    encoding_notice,
 )
 from relaudit.loaders.container import Container
+from relaudit.loaders.csvrows import Row, rows_from_lines
 from relaudit.loaders.jsondoc import member_head, safe_container
 from relaudit.model import RawRecord, Skipped, Source
 
@@ -52,13 +51,6 @@ description = "LinkedIn data export (zip, folder, Shares.csv or Comments.csv)"
 SHARES_HEADER = ["date", "sharelink", "sharecommentary", "sharedurl", "mediaurl", "visibility"]
 COMMENTS_HEADER = ["date", "link", "message"]
 _FILES = {"shares.csv": "shares", "comments.csv": "comments"}
-
-
-@dataclass(frozen=True)
-class _Row:
-    line: int
-    cells: list[str]
-    error: str | None = None
 
 
 def sniff(path: Path) -> bool:
@@ -189,34 +181,9 @@ def urn(link: str) -> str:
     return tail if tail.startswith("urn:li:") else link
 
 
-def _rows(container: Container, member: str, notices: list[LoadItem], escapechar: str | None) -> Iterator[_Row]:
-    """Every non-blank CSV row with the line it starts on; a row the csv module rejects comes with its error."""
-    numbers: list[int] = []
-    display = container.display(member)
-
-    def texts() -> Iterator[str]:
-        warned = False
-        for number, line, encoding in _lines(container, member):
-            if encoding and not warned:
-                warned = True
-                notices.append(encoding_notice(Path(display), number, encoding))
-            numbers.append(number)
-            yield line
-
-    reader = csv.reader(texts(), escapechar=escapechar)
-    start = 1
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            yield _Row(start, [], f"unreadable CSV row: {error}")
-            start = numbers[-1] + 1 if numbers else start + 1
-            continue
-        line, start = start, numbers[-1] + 1
-        if any(cell.strip() for cell in cells):
-            yield _Row(line, cells)
+def _rows(container: Container, member: str, notices: list[LoadItem], escapechar: str | None) -> Iterator[Row]:
+    """Every non-blank CSV row of a member with the line it starts on (the shared reader, any container)."""
+    return rows_from_lines(_lines(container, member), container.display(member), notices, escapechar)
 
 
 def _lines(container: Container, member: str) -> Iterator[tuple[int, str, str | None]]:
