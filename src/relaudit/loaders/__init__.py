@@ -9,6 +9,7 @@ from types import ModuleType
 from relaudit.errors import InputError
 from relaudit.loaders import (
     bluesky,
+    bluesky_car,
     customer_care,
     facebook,
     instagram,
@@ -28,6 +29,7 @@ LOADERS: dict[str, ModuleType] = {
         twitter_csv,
         mastodon,
         bluesky,
+        bluesky_car,
         facebook,
         instagram,
         linkedin,

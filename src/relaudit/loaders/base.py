@@ -8,13 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from relaudit.model import RawRecord, Skipped
+from relaudit.decoding import FALLBACK_ENCODINGS, decode_bytes, decode_fallback
+from relaudit.model import UNKNOWN_OWNER, RawRecord, Skipped
 
-# The author of an export's own posts when the export does not name its owner; --account stands in for it.
-UNKNOWN_OWNER = "unknown-owner"
-
-# Tried in order when a line is not UTF-8: cp1252 covers what Windows spreadsheets write, latin-1 cannot fail.
-FALLBACK_ENCODINGS = ("cp1252", "latin-1")
+__all__ = ["FALLBACK_ENCODINGS", "UNKNOWN_OWNER", "decode_bytes", "decode_fallback"]
 
 
 @dataclass(frozen=True)
@@ -64,25 +61,7 @@ def decode_stream(handle: Iterable[bytes]) -> Iterator[tuple[int, str, str | Non
         try:
             yield number, raw.decode("utf-8"), None
         except UnicodeDecodeError:
-            yield number, *_decode_fallback(raw)
-
-
-def decode_bytes(raw: bytes) -> tuple[str, str | None]:
-    """A whole text: UTF-8 (BOM tolerated), else the first fallback encoding that accepts it, named."""
-    try:
-        return raw.decode("utf-8-sig"), None
-    except UnicodeDecodeError:
-        return _decode_fallback(raw)
-
-
-def _decode_fallback(raw: bytes) -> tuple[str, str]:
-    """Decode bytes that are not UTF-8 with the first fallback encoding that accepts them."""
-    for encoding in FALLBACK_ENCODINGS:
-        try:
-            return raw.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
+            yield number, *decode_fallback(raw)
 
 
 def head(path: Path, size: int = 4096) -> str:
@@ -94,6 +73,6 @@ def head(path: Path, size: int = 4096) -> str:
     return raw.decode("utf-8", errors="replace")
 
 
-def encoding_notice(path: Path, line: int, encoding: str) -> LoadNotice:
+def encoding_notice(path: Path | str, line: int, encoding: str) -> LoadNotice:
     """The warning given once per file whose bytes are not UTF-8."""
     return LoadNotice(str(path), f"not UTF-8 from line {line}; decoded as {encoding}, check accented text")

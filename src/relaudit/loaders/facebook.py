@@ -11,6 +11,7 @@ Read:
 Not read: likes_and_reactions_*.json (reactions are not posts), messages, and everything else.
 
 Facebook writes UTF-8 bytes as latin-1 code points ("\\u00c3\\u00a9" for é); every string is repaired (mojibake.py).
+The files are streamed (ijson) entry by entry; finding the owner from titles is a first streamed pass.
 
 Ids: the export has none, so each record's id is made from its file and position: "fb-posts-1-17" is the 17th entry
 of your_posts_1.json, "fb-comments-3" the 3rd comment. A comment's parent post is not in the export, so a comment's
@@ -34,6 +35,7 @@ from typing import Any
 from relaudit.loaders.base import UNKNOWN_OWNER, LoadItem, LoadNotice
 from relaudit.loaders.container import Container
 from relaudit.loaders.jsondoc import member_head, read_json, safe_container, text
+from relaudit.loaders.jsonstream import list_prefix, stream_items
 from relaudit.loaders.mojibake import repair_tree
 from relaudit.model import RawRecord, Skipped, Source
 
@@ -78,34 +80,37 @@ def account_hint(path: Path) -> list[str]:
     if container is None:
         return []
     members = _members(container) if container.kind != "file" else _single(container)
-    owner = _owner(container, [(kind, read_json(container, member)[1]) for member, kind in members if kind == "posts"])
+    owner = _owner(container, [member for member, kind in members if kind == "posts"])
     return [owner] if owner else []
 
 
 def load(path: Path) -> Iterator[LoadItem]:
-    """Every entry of every posts file, then every comment, in file order."""
+    """Every entry of every posts file, then every comment, in file order, streamed."""
     container = Container(path)
     members = _members(container) if container.kind != "file" else _single(container)
     if not members:
         yield Skipped(Source(str(path), 1, unit="record"), "no your_posts_*.json or comments.json here")
         return
-    parsed = [(member, kind, *read_json(container, member)) for member, kind in members]
-    owner = _owner(container, [(kind, value) for _, kind, _, value in parsed])
+    owner = _owner(container, [member for member, kind in members if kind == "posts"])
     if not owner:
         yield LoadNotice(str(path), "the account's name is unknown (no profile or post titles); give --account")
-    for member, kind, items, value in parsed:
+    for member, kind in members:
         display = container.display(member)
-        yield from items
-        if value is None:
+        prefix = list_prefix(container, member)
+        if isinstance(prefix, Skipped):
+            yield prefix
             continue
-        entries = _entries(value, kind)
-        if entries is None:
+        if prefix is None:
             yield Skipped(Source(display, 1, unit="record"), f"expected a list of {kind}; none could be read")
             continue
-        prefix = _id_prefix(member, kind)
-        for number, entry in enumerate(entries, start=1):
+        id_prefix = _id_prefix(member, kind)
+        for item in stream_items(container, member, prefix):
+            if not isinstance(item, tuple):
+                yield item
+                continue
+            number, entry = item
             source = Source(display, number, unit="record")
-            record_id = f"{prefix}-{number}"
+            record_id = f"{id_prefix}-{number}"
             repaired = repair_tree(entry)
             if kind == "posts":
                 yield _post(repaired, source, record_id, owner or UNKNOWN_OWNER)
@@ -179,19 +184,6 @@ def _attachment_url(entry: dict[str, Any]) -> str | None:
     return None
 
 
-def _entries(value: Any, kind: str) -> list[Any] | None:
-    if isinstance(value, list):
-        return value
-    if isinstance(value, dict):
-        for key in ("comments_v2", "comments") if kind == "comments" else ():
-            if isinstance(value.get(key), list):
-                return list(value[key])
-        lists = [v for v in value.values() if isinstance(v, list)]
-        if len(lists) == 1:
-            return lists[0]
-    return None
-
-
 def _kind(file_name: str, start: str) -> str | None:
     """ "posts", "comments" or None for a lone file, from its name and first bytes."""
     stripped = start.lstrip()
@@ -232,8 +224,8 @@ def _id_prefix(member: str, kind: str) -> str:
     return "fb-posts" + (f"-{match.group(1)}" if match else "")
 
 
-def _owner(container: Container, parsed: list[tuple[str, Any]]) -> str | None:
-    """The profile's full name, else the name most post titles start with."""
+def _owner(container: Container, posts: list[str]) -> str | None:
+    """The profile's full name, else the name most post titles start with (a streamed pass over the posts)."""
     if container.kind != "file":
         for member in sorted(container.find(_PROFILE_FILE), key=len):
             _, value = read_json(container, member)
@@ -244,11 +236,12 @@ def _owner(container: Container, parsed: list[tuple[str, Any]]) -> str | None:
                 return text(full_name.get("full_name"))
     names: Counter[str] = Counter()
     titles = 0
-    for kind, value in parsed:
-        if kind != "posts":
+    for member in posts:
+        prefix = list_prefix(container, member)
+        if not isinstance(prefix, str):
             continue
-        for entry in _entries(value, kind) or []:
-            title = text(repair_tree(entry.get("title"))) if isinstance(entry, dict) else ""
+        for item in stream_items(container, member, prefix + ".title"):
+            title = text(repair_tree(item[1])) if isinstance(item, tuple) else ""
             if not title:
                 continue
             titles += 1

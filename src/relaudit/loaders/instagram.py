@@ -9,6 +9,7 @@ Read:
 Not read: likes, stories, messages and the rest.
 
 Instagram writes UTF-8 bytes as latin-1 code points, like Facebook; every string is repaired (mojibake.py).
+The files are streamed (ijson) entry by entry.
 
 Ids: the export has none, so ids come from file and position: "ig-posts-1-3" is the 3rd entry of posts_1.json,
 "ig-post-comments-1-17" the 17th of post_comments_1.json. A comment's parent post is not in the export, so its
@@ -31,6 +32,7 @@ from typing import Any
 from relaudit.loaders.base import UNKNOWN_OWNER, LoadItem, LoadNotice
 from relaudit.loaders.container import Container
 from relaudit.loaders.jsondoc import member_head, read_json, safe_container, text
+from relaudit.loaders.jsonstream import list_prefix, stream_items
 from relaudit.loaders.mojibake import repair_tree
 from relaudit.model import RawRecord, Skipped, Source
 
@@ -80,22 +82,25 @@ def load(path: Path) -> Iterator[LoadItem]:
         yield LoadNotice(str(path), "the account's username is unknown (no personal_information.json); give --account")
     for member, kind in members:
         display = container.display(member)
-        items, value = read_json(container, member)
-        yield from items
-        if value is None:
+        prefix = list_prefix(container, member, _COMMENT_LISTS)
+        if isinstance(prefix, Skipped):
+            yield prefix
             continue
-        entries = _entries(value)
-        if entries is None:
+        if prefix is None:
             yield Skipped(Source(display, 1, unit="record"), f"expected a list of {kind}; none could be read")
             continue
-        prefix = _id_prefix(member, kind)
-        for number, entry in enumerate(entries, start=1):
+        id_prefix = _id_prefix(member, kind)
+        for item in stream_items(container, member, prefix):
+            if not isinstance(item, tuple):
+                yield item
+                continue
+            number, entry = item
             source = Source(display, number, unit="record")
             repaired = repair_tree(entry)
             if kind == "posts":
-                yield _post(repaired, source, f"{prefix}-{number}", owner or UNKNOWN_OWNER)
+                yield _post(repaired, source, f"{id_prefix}-{number}", owner or UNKNOWN_OWNER)
             else:
-                yield _comment(repaired, source, f"{prefix}-{number}", owner or UNKNOWN_OWNER)
+                yield _comment(repaired, source, f"{id_prefix}-{number}", owner or UNKNOWN_OWNER)
 
 
 def _post(entry: Any, source: Source, record_id: str, owner: str) -> RawRecord | Skipped:
@@ -138,16 +143,6 @@ def _comment(entry: Any, source: Source, record_id: str, owner: str) -> RawRecor
         },
         source,
     )
-
-
-def _entries(value: Any) -> list[Any] | None:
-    if isinstance(value, list):
-        return value
-    if isinstance(value, dict):
-        for key in _COMMENT_LISTS:
-            if isinstance(value.get(key), list):
-                return list(value[key])
-    return None
 
 
 def _kind(file_name: str, start: str) -> str | None:

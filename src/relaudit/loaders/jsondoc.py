@@ -37,6 +37,9 @@ def read_json(container: Container, member: str, pairs_hook: PairsHook | None = 
         reason = f"bad JSON: {error.msg} (line {error.lineno}, column {error.colno}); no record could be read"
         items.append(Skipped(Source(display, error.lineno), reason))
         return items, None
+    except RecursionError:
+        items.append(Skipped(Source(display, 1, unit="record"), "bad JSON: nested too deeply; no record could be read"))
+        return items, None
     return items, value
 
 

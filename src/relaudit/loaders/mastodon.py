@@ -15,9 +15,9 @@ The author of every item is the archive's owner: actor.json's preferredUsername,
 Without actor.json (outbox.json alone) the name comes from the activities' actor URL (https://host/users/NAME).
 in_reply_to_author is the NAME in an inReplyTo URL shaped https://host/users/NAME/statuses/ID or https://host/@NAME/ID.
 
-Real archives repeat the "orderedItems" key (an empty list, then the items); repeated keys holding lists are joined,
-so no item is lost whichever copy holds them. totalItems can disagree with the items present: the items are what is
-loaded, and a notice names the difference.
+Real archives repeat the "orderedItems" key (an empty list, then the items); the items of every copy are read, so no
+item is lost whichever copy holds them. totalItems can disagree with the items present: the items are what is
+loaded, and a notice after them names the difference. outbox.json is streamed (ijson), item by item.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from typing import Any
 from relaudit.loaders.base import UNKNOWN_OWNER, LoadItem, LoadNotice
 from relaudit.loaders.container import Container
 from relaudit.loaders.jsondoc import member_head, read_json, safe_container, text
+from relaudit.loaders.jsonstream import first_value, has_array, stream_items
 from relaudit.model import RawRecord, Skipped, Source
 
 name = "mastodon"
@@ -58,44 +59,44 @@ def account_hint(path: Path) -> list[str]:
     container = safe_container(path)
     if container is None:
         return []
-    actor = _actor(container)
-    owner = _owner_from_actor(actor)
+    owner = _owner_from_actor(_actor(container))
     if owner:
         return [owner]
     member = _outbox_member(container)
-    if member is None:
-        return []
-    _, value = read_json(container, member, _join_repeated_lists)
-    owner = _owner_from_outbox(value)
+    owner = _owner_from_outbox(container, member) if member is not None else None
     return [owner] if owner else []
 
 
 def load(path: Path) -> Iterator[LoadItem]:
-    """One record per orderedItems entry of outbox.json, in file order."""
+    """One record per orderedItems entry of outbox.json, in file order, streamed."""
     container = Container(path)
     member = _outbox_member(container)
     if member is None:
         yield Skipped(Source(str(path), 1, unit="record"), "no outbox.json in this archive")
         return
     display = container.display(member)
-    items, value = read_json(container, member, _join_repeated_lists)
-    yield from items
-    if value is None:
-        return
-    if not isinstance(value, dict) or not isinstance(value.get("orderedItems"), list):
-        yield Skipped(Source(display, 1, unit="record"), "expected an OrderedCollection with orderedItems")
-        return
-    activities: list[Any] = value["orderedItems"]
-    total = value.get("totalItems")
-    if isinstance(total, int) and total != len(activities):
-        yield LoadNotice(display, f"totalItems says {total} but the file holds {len(activities)} items; read those")
     actor = _actor(container)
-    owner = _owner_from_actor(actor) or _owner_from_outbox(value)
+    owner = _owner_from_actor(actor) or _owner_from_outbox(container, member)
     if not owner:
         yield LoadNotice(display, "the account's handle is unknown (no actor.json); give --account")
     followers = {text(actor.get("followers"))} if isinstance(actor, dict) and text(actor.get("followers")) else set()
-    for number, activity in enumerate(activities, start=1):
-        yield _record(activity, Source(display, number, unit="record"), owner or UNKNOWN_OWNER, followers)
+    count, broken = 0, False
+    # Items of every "orderedItems" key: real archives repeat the key (an empty list, then the items).
+    for item in stream_items(container, member, "orderedItems.item"):
+        if isinstance(item, tuple):
+            count, activity = item
+            yield _record(activity, Source(display, count, unit="record"), owner or UNKNOWN_OWNER, followers)
+        else:
+            broken = broken or isinstance(item, Skipped)
+            yield item
+    if broken:
+        return
+    if count == 0 and not has_array(container, member, "orderedItems"):
+        yield Skipped(Source(display, 1, unit="record"), "expected an OrderedCollection with orderedItems")
+        return
+    total = first_value(container, member, "totalItems", lambda value: True)
+    if isinstance(total, int) and not isinstance(total, bool) and total != count:
+        yield LoadNotice(display, f"totalItems says {total} but the file holds {count} items; read those")
 
 
 def _record(activity: Any, source: Source, owner: str, followers: set[str]) -> RawRecord | Skipped:
@@ -170,17 +171,6 @@ def _is_direct(activity: dict[str, Any], post: dict[str, Any] | None, followers:
     return not (addressed & _PUBLIC_FORMS or addressed & followers)
 
 
-def _join_repeated_lists(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A JSON object where a repeated key holding lists keeps every item (else the last value wins, as json does)."""
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result and isinstance(result[key], list) and isinstance(value, list):
-            result[key] = result[key] + value
-        else:
-            result[key] = value
-    return result
-
-
 def _looks_like_outbox(start: str) -> bool:
     return _ACTIVITY_STREAMS in start and '"orderedItems"' in start and bool(_OUTBOX_SIGN.search(start))
 
@@ -218,12 +208,8 @@ def _owner_from_actor(actor: dict[str, Any] | None) -> str | None:
     return match.group(1).lower() if match else None
 
 
-def _owner_from_outbox(value: Any) -> str | None:
-    if not isinstance(value, dict) or not isinstance(value.get("orderedItems"), list):
-        return None
-    for activity in value["orderedItems"]:
-        if isinstance(activity, dict):
-            match = _ACTOR_URL.match(text(activity.get("actor")))
-            if match:
-                return match.group(1).lower()
-    return None
+def _owner_from_outbox(container: Container, member: str) -> str | None:
+    """The name in the first activity's actor URL (https://host/users/NAME), read no further than that activity."""
+    actor = first_value(container, member, "orderedItems.item.actor", lambda v: bool(_ACTOR_URL.match(text(v))))
+    match = _ACTOR_URL.match(text(actor))
+    return match.group(1).lower() if match else None

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from pathlib import Path
 
 from relaudit.loaders.base import LoadItem, decode_lines, encoding_notice, head
+from relaudit.loaders.container import Container
 from relaudit.loaders.csvrows import table_rows
+from relaudit.loaders.jsonstream import Element, stream_array
 from relaudit.model import RawRecord, Skipped, Source
 
 name = "relaudit"
@@ -52,13 +54,14 @@ def account_hint(path: Path) -> list[str]:
 def load(path: Path) -> Iterator[LoadItem]:
     """Stream records from whichever of the three layouts the file uses (decided by its first non-blank line)."""
     notices: list[LoadItem] = []
-    lines = _decoded(path, notices)
+    lines = _decoded(path, notices)  # a generator, so the array branch can close it
     first = next((item for item in lines if item[1].strip()), None)
     if first is None:
         return
     stripped = first[1].lstrip()
     if stripped.startswith("["):
-        yield from _load_array(path, _chain([first], lines), notices)
+        lines.close()  # the array is streamed from the file again, by ijson; it gives its own encoding notice
+        yield from _load_array(path)
     elif stripped.startswith("{"):
         yield from _load_jsonl(path, _chain([first], lines), notices)
     else:
@@ -67,7 +70,7 @@ def load(path: Path) -> Iterator[LoadItem]:
             yield _record(item[1], item[0]) if isinstance(item, tuple) else item
 
 
-def _decoded(path: Path, notices: list[LoadItem]) -> Iterator[tuple[int, str]]:
+def _decoded(path: Path, notices: list[LoadItem]) -> Generator[tuple[int, str], None, None]:
     """Decoded lines; the first line that is not UTF-8 adds a notice for the layout reader to pass on."""
     warned = False
     for number, text, encoding in decode_lines(path):
@@ -98,24 +101,18 @@ def _load_jsonl(path: Path, lines: Iterable[tuple[int, str]], notices: list[Load
         except json.JSONDecodeError as error:
             yield Skipped(source, f"bad JSON: {error.msg} (column {error.colno})")
             continue
+        except RecursionError:
+            yield Skipped(source, "bad JSON: nested too deeply")
+            continue
         yield _record(value, source)
     yield from _flush(notices)
 
 
-def _load_array(path: Path, lines: Iterable[tuple[int, str]], notices: list[LoadItem]) -> Iterator[LoadItem]:
-    # A JSON array is parsed whole (JSON Lines is the streaming layout); each element's source is its index.
-    text = "".join(line for _, line in lines)
-    yield from _flush(notices)
-    try:
-        values = json.loads(text)
-    except json.JSONDecodeError as error:
-        yield Skipped(Source(str(path), error.lineno), f"bad JSON array: {error.msg}; no record could be read")
-        return
-    if not isinstance(values, list):
-        yield Skipped(Source(str(path), 1), "expected a JSON array of objects")
-        return
-    for index, value in enumerate(values, start=1):
-        yield _record(value, Source(str(path), index, unit="record"))
+def _load_array(path: Path) -> Iterator[LoadItem]:
+    # Streamed element by element; each element's source is its index, a broken element is reported by its line.
+    container = Container(path)
+    for item in stream_array(container, container.names()[0], noun="record", bad="bad JSON array", by_line=False):
+        yield _record(item.value, item.source) if isinstance(item, Element) else item
 
 
 def _record(value: object, source: Source) -> RawRecord | Skipped:

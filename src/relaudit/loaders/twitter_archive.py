@@ -23,6 +23,7 @@ from typing import Any
 from relaudit.errors import InputError
 from relaudit.loaders.base import FALLBACK_ENCODINGS, UNKNOWN_OWNER, LoadItem, LoadNotice, head
 from relaudit.loaders.container import Container
+from relaudit.loaders.jsonstream import Element, stream_array
 from relaudit.model import RawRecord, Skipped, Source
 
 name = "twitter-archive"
@@ -33,9 +34,8 @@ lacks = "other people's messages: mentions and replies to the account are not in
 # tweets.js, tweet.js, tweets-part1.js, tweet-part2.js ...
 _TWEETS_MEMBER = re.compile(r"^tweets?(?:-part(\d+))?\.js$", re.IGNORECASE)
 _PREFIX = re.compile(r"^\s*window\.YTD\.tweets?\.part\d+\s*=\s*", re.IGNORECASE)
+_PREFIX_BYTES = re.compile(_PREFIX.pattern.encode(), re.IGNORECASE)
 _OWNER_FILES = ("account.js", "manifest.js")
-# An element of a tweets file: (line it starts on, parsed value), or why it could not be read.
-Entry = tuple[int, Any] | Skipped
 
 
 def sniff(path: Path) -> bool:
@@ -68,7 +68,7 @@ def account_hint(path: Path) -> list[str]:
 
 
 def load(path: Path) -> Iterator[LoadItem]:
-    """Every entry of every tweets file, in file order; bad entries are skipped with their line."""
+    """Every entry of every tweets file, in file order, streamed; bad entries are skipped with their line."""
     container = Container(path)
     yield from container.notices()
     if container.kind == "folder":
@@ -79,40 +79,28 @@ def load(path: Path) -> Iterator[LoadItem]:
         members = container.names()
     hints = account_hint(path)
     owner = hints[0] if hints else None
-    if owner is not None:
-        for member in members:
-            notices, entries = _read(container, member)
-            yield from notices
-            yield from _records(entries, container.display(member), owner)
-        return
-    # No account file: every entry is read before the first record, to find the owner in a self-reply.
-    parsed = [(member, *_read(container, member)) for member in members]
-    owner = _infer_owner([entries for _, _, entries in parsed])
-    where = container.display(members[0]) if members else str(path)
-    if owner:
-        yield LoadNotice(where, f"no account.js or manifest.js; handle @{owner} inferred from a self-reply")
-    else:
-        yield LoadNotice(where, "the account's handle is unknown (no account.js or manifest.js); give --account")
-    for member, notices, entries in parsed:
-        yield from notices
-        yield from _records(entries, container.display(member), owner)
+    if owner is None:
+        # No account file: a first pass over the tweets looks for the owner in a self-reply.
+        owner = _infer_owner(container, members)
+        where = container.display(members[0]) if members else str(path)
+        if owner:
+            yield LoadNotice(where, f"no account.js or manifest.js; handle @{owner} inferred from a self-reply")
+        else:
+            yield LoadNotice(where, "the account's handle is unknown (no account.js or manifest.js); give --account")
+    for member in members:
+        for item in _entries(container, member):
+            yield _record(item.value, item.source, owner) if isinstance(item, Element) else item
 
 
-def _records(entries: list[Entry], display: str, owner: str | None) -> Iterator[RawRecord | Skipped]:
-    for entry in entries:
-        yield entry if isinstance(entry, Skipped) else _record(entry[1], Source(display, entry[0]), owner)
-
-
-def _read(container: Container, member: str) -> tuple[list[LoadNotice], list[Entry]]:
-    """A member's encoding notice (if any), and its entries with their lines or as skipped, in file order."""
-    display = container.display(member)
-    with container.open(member) as handle:
-        # The member is read whole and parsed entry by entry. Streaming would go here: feed the stream to an
-        # incremental JSON parser (ijson's items(stream, "item")) after skipping the `window.YTD... =` prefix.
-        raw = handle.read()
-    text, encoding = _decode(raw)
-    notices = [LoadNotice(display, f"not UTF-8; decoded as {encoding}, check accented text")] if encoding else []
-    return notices, _entries(text, display)
+def _entries(container: Container, member: str) -> Iterator[Element | Skipped | LoadNotice]:
+    """The elements of a tweets file's assigned array, streamed, located by the line they start on."""
+    return stream_array(
+        container,
+        member,
+        prefix=_PREFIX_BYTES,
+        expected="expected `window.YTD.tweets.part0 = [`; no tweet was read",
+        noun="tweet",
+    )
 
 
 def _record(entry: Any, source: Source, owner: str | None) -> RawRecord | Skipped:
@@ -155,88 +143,29 @@ def _str(value: Any) -> str:
     return "" if value is None or isinstance(value, (dict, list, bool)) else str(value).strip()
 
 
-def _entries(text: str, display: str) -> list[Entry]:
-    """(line, value) for each element of the assigned array, in order; an element that is not JSON is skipped.
+def _infer_owner(container: Container, members: list[str]) -> str | None:
+    """The screen name a reply to one of the archive's own tweets names: the archive holds only the owner's posts.
 
-    After a bad element, reading resumes at the next line that opens an object at the indentation the bad element
-    had (X writes one element per `  {` line); when there is none, the rest of the file is reported unreadable.
+    Streamed, and stopped at the first such reply (archives list the newest first, so a reply usually comes before
+    its parent); only ids are kept.
     """
-    entries: list[Entry] = []
-    if not text.strip():
-        return entries
-    match = _PREFIX.match(text)
-    pos = match.end() if match else 0
-    if text[pos : pos + 1] != "[":
-        line = text.count("\n", 0, pos) + 1
-        entries.append(Skipped(Source(display, line), "expected `window.YTD.tweets.part0 = [`; no tweet was read"))
-        return entries
-    decoder = json.JSONDecoder()
-    pos += 1
-    line = text.count("\n", 0, pos) + 1
-    counted = pos
-
-    def skip_space(at: int) -> int:
-        while at < len(text) and text[at] in " \t\r\n":
-            at += 1
-        return at
-
-    while True:
-        pos = skip_space(pos)
-        line += text.count("\n", counted, pos)
-        counted = pos
-        if pos >= len(text):
-            entries.append(Skipped(Source(display, line), "the array is not closed; the file may be cut short"))
-            break
-        if text[pos] == "]":
-            break
-        start = pos
-        try:
-            value, end = decoder.raw_decode(text, pos)
-        except json.JSONDecodeError as error:
-            resume = _resync(text, start, start + 1)
-            detail = error.msg.removesuffix(" at")
-            reason = f"bad JSON: {detail} (line {error.lineno}, column {error.colno})"
-            if resume is None:
-                entries.append(Skipped(Source(display, line), f"{reason}; the rest of the file could not be read"))
-                break
-            entries.append(Skipped(Source(display, line), reason))
-            pos = resume
-            continue
-        entries.append((line, value))
-        pos = skip_space(end)
-        if pos < len(text) and text[pos] == ",":
-            pos += 1
-        elif pos < len(text) and text[pos] not in "]{":  # a missing comma before the next "{" loses nothing
-            resume = _resync(text, start, pos)
-            where = Source(display, line + text.count("\n", counted, pos))
-            if resume is None:
-                entries.append(Skipped(where, "bad JSON after a tweet; the rest of the file could not be read"))
-                break
-            entries.append(Skipped(where, "bad JSON between tweets: expected ',' or ']'"))
-            pos = resume
-    return entries
-
-
-def _resync(text: str, element: int, after: int) -> int | None:
-    """Where the next line after `after` opens an object at the indentation of the element starting at `element`."""
-    line_start = text.rfind("\n", 0, element) + 1
-    indent = text[line_start:element]
-    if indent.strip():
-        return None
-    found = re.compile(r"^" + re.escape(indent) + r"\{", re.MULTILINE).search(text, after)
-    return found.start() + len(indent) if found else None
-
-
-def _infer_owner(members: list[list[Entry]]) -> str | None:
-    """The screen name a reply to one of the archive's own tweets names: the archive holds only the owner's posts."""
-    values = [entry[1] for entries in members for entry in entries if not isinstance(entry, Skipped)]
-    tweets = [t for t in map(_tweet, values) if t is not None]
-    ids = {_str(t.get("id_str")) or _str(t.get("id")) for t in tweets}
-    for tweet in tweets:
-        parent = _str(tweet.get("in_reply_to_status_id_str")) or _str(tweet.get("in_reply_to_status_id"))
-        screen_name = _str(tweet.get("in_reply_to_screen_name"))
-        if parent and parent in ids and screen_name:
-            return screen_name
+    ids: set[str] = set()
+    parents: dict[str, str] = {}  # parent id -> the screen name a reply to it names
+    for member in members:
+        for item in _entries(container, member):
+            tweet = _tweet(item.value) if isinstance(item, Element) else None
+            if tweet is None:
+                continue
+            tweet_id = _str(tweet.get("id_str")) or _str(tweet.get("id"))
+            if tweet_id in parents:
+                return parents[tweet_id]
+            parent = _str(tweet.get("in_reply_to_status_id_str")) or _str(tweet.get("in_reply_to_status_id"))
+            screen_name = _str(tweet.get("in_reply_to_screen_name"))
+            if parent and screen_name:
+                if parent in ids:
+                    return screen_name
+                parents.setdefault(parent, screen_name)
+            ids.add(tweet_id)
     return None
 
 
@@ -296,7 +225,7 @@ def _owner_file(path: Path, file_name: str) -> str | None:
 def _handles(file_name: str, text: str) -> list[str]:
     try:
         value = json.loads(text.partition("=")[2])
-    except ValueError:
+    except (ValueError, RecursionError):
         return []
     if file_name == "account.js":
         entries = value if isinstance(value, list) else [value]

@@ -100,7 +100,7 @@ def _owner(path: Path) -> tuple[str | None, str | None]:
     try:
         text = details.read_text(encoding="utf-8-sig", errors="replace")
         value = json.loads(text.partition("=")[2])
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None, None
     if not isinstance(value, dict):
         return None, None
