@@ -38,9 +38,23 @@ def test_audit_with_a_runaway_rule_finishes_and_warns(tmp_path):
     started = time.monotonic()
     report = audit([export], AuditOptions(rule_files=(pack,)))
     assert time.monotonic() - started < 10
-    timeouts = [w for w in report.warnings if "rule 'evil' skipped message" in w]
-    assert len(timeouts) == 3 and "catastrophic backtracking" in timeouts[0]
+    timeouts = [w for w in report.warnings if "rule 'evil' gave up" in w]
+    # one warning: after giving up on the first message, the rule is not run on the rest
+    assert len(timeouts) == 1 and "catastrophic backtracking" in timeouts[0]
+    assert "it is not run on the messages after it" in timeouts[0]
     assert not any(f.rule == "evil" for f in report.findings)
+
+
+def test_shipped_patterns_run_on_re_and_users_are_bounded(tmp_path):
+    import re
+
+    from relaudit.pipeline import load_rules
+
+    shipped = {r.id: r for r in load_rules()}
+    assert isinstance(shipped["exposes-personal-data"].options["_pattern"].compiled, re.Pattern)
+    overridden = {r.id: r for r in load_rules(overrides={"exposes-personal-data": {"pattern": "x+"}})}
+    assert overridden["exposes-personal-data"].options["_pattern"].bounded  # changed by the user: time-bounded
+    assert compile_pattern(EVIL).bounded and not compile_pattern("a+", trusted=True).bounded
 
 
 def test_ordinary_patterns_behave_like_re():

@@ -114,6 +114,7 @@ def test_combinators_validate_and_run(tmp_path):
         ("{type: count, what: links, min: 1}", "{type: count, what: smiles}", "conditions[1].condition.what: 'smiles'"),
         ("{type: phrases, phrases: [sale]}", "{type: magic}", "conditions[0].type: unknown rule type 'magic'"),
         ("{type: phrases, phrases: [sale]}", "{type: pattern, pattern: '(x'}", "conditions[0].pattern: bad regular"),
+        ("{type: phrases, phrases: [sale]}", "{type: pending, label: angry}", "conditions[0].label: 'angry' is not"),
     ],
 )
 def test_nested_mistakes_are_located(tmp_path, old, new, expected):

@@ -1,4 +1,4 @@
-"""The default rule pack: it loads, every message rule has examples, and each example does what it says."""
+"""The default rule pack: it loads, every rule has examples, and each example does what it says."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from relaudit.examples import EXAMPLE_ACCOUNT, example_fires
 from relaudit.labels import Labeller
 from relaudit.pipeline import load_rules
 from relaudit.resources import rules_dir
+from relaudit.rulepack import MessagesExample
 
 RULES = load_rules()
-MESSAGE_RULES = [r for r in RULES if "account" not in r.scopes]
 LABELLER = Labeller(rules_dir() / "lexicons", frozenset({EXAMPLE_ACCOUNT}))
 
 
@@ -34,24 +34,29 @@ def test_pack_covers_the_domain_table():
     } <= ids
 
 
-@pytest.mark.parametrize("rule", [r for r in MESSAGE_RULES if r.examples["flag"]], ids=lambda r: r.id)
+@pytest.mark.parametrize("rule", [r for r in RULES if r.examples["flag"]], ids=lambda r: r.id)
 def test_flag_examples_fire(rule):
-    for text in rule.examples["flag"]:
-        assert example_fires(rule, text, LABELLER), text
+    for example in rule.examples["flag"]:
+        assert example_fires(rule, example, LABELLER), example
 
 
-@pytest.mark.parametrize("rule", [r for r in MESSAGE_RULES if r.examples["pass"]], ids=lambda r: r.id)
+@pytest.mark.parametrize("rule", [r for r in RULES if r.examples["pass"]], ids=lambda r: r.id)
 def test_pass_examples_do_not_fire(rule):
-    for text in rule.examples["pass"]:
-        assert not example_fires(rule, text, LABELLER), text
+    for example in rule.examples["pass"]:
+        assert not example_fires(rule, example, LABELLER), example
 
 
-# Types judged over several messages, whose examples a lone text cannot show.
-MULTI_MESSAGE_TYPES = {"slow-response", "canned"}
-
-
-@pytest.mark.parametrize("rule", MESSAGE_RULES, ids=lambda r: r.id)
-def test_every_single_message_rule_has_examples(rule):
-    if rule.type in MULTI_MESSAGE_TYPES:
-        pytest.skip("judged over several messages")
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_every_rule_has_examples(rule):
     assert len(rule.examples["flag"]) >= 3 and len(rule.examples["pass"]) >= 3, f"{rule.id} needs 3 + 3 examples"
+
+
+# Rules judged over several messages (the account, or a reply against what it answers) need messages examples.
+MULTI_MESSAGE_RULES = {"broadcast-only", "never-asks", "promo-heavy", "slow-response", "canned-replies"}
+
+
+@pytest.mark.parametrize("rule_id", sorted(MULTI_MESSAGE_RULES))
+def test_multi_message_rules_have_messages_examples(rule_id):
+    (rule,) = [r for r in RULES if r.id == rule_id]
+    for kind in ("flag", "pass"):
+        assert all(isinstance(e, MessagesExample) for e in rule.examples[kind]), f"{rule_id} {kind}"

@@ -10,6 +10,7 @@ from relaudit.analyse import Analysis
 from relaudit.conversations import Conversations, Role
 from relaudit.labels import Labeller, Labels
 from relaudit.model import Message
+from relaudit.parallel import map_slices, shared
 from relaudit.patterns import PatternTimeout
 from relaudit.rulepack import Rule
 from relaudit.ruletypes import RULE_TYPES, Context, Hit
@@ -40,8 +41,12 @@ def run_rules(
     labeller: Labeller,
     labels: dict[str, Labels],
     warnings: list[str] | None = None,
+    workers: int = 1,
 ) -> list[Finding]:
-    """Every finding, in message time order, account findings first; rules that gave up are added to warnings."""
+    """Every finding, in message time order, account findings first; rules that gave up are added to warnings.
+
+    With several workers the messages are split into that many slices checked in parallel (same findings).
+    """
     gave_up = warnings if warnings is not None else []
     findings: list[Finding] = []
     account_rules = [r for r in rules if "account" in r.scopes]
@@ -51,23 +56,49 @@ def run_rules(
         if hit is not None:
             findings.append(_finding(rule, hit))
     by_scope = {scope: [r for r in rules if scope in r.scopes] for scope in SCOPE_OF_ROLE.values()}
-    for message in conv.messages:
+    state = {"by_scope": by_scope, "conv": conv, "analysis": analysis, "labeller": labeller, "labels": labels}
+    for found, notes in map_slices(_message_rules, len(conv.messages), workers, **state):
+        findings.extend(found)
+        gave_up.extend(notes)
+    return findings
+
+
+def _message_rules(start: int, end: int) -> list[tuple[list[Finding], list[str]]]:
+    """The message-scope findings of messages[start:end], and the notes of rules that gave up (one slice's work)."""
+    by_scope, conv, analysis = shared("by_scope"), shared("conv"), shared("analysis")
+    labeller, labels = shared("labeller"), shared("labels")
+    findings: list[Finding] = []
+    gave_up: list[str] = []
+    dropped: set[str] = set()
+    for message in conv.messages[start:end]:
         role = conv.roles[message.id]
         scope = SCOPE_OF_ROLE.get(role)
         if scope is None or not by_scope[scope]:
             continue
         ctx = Context(conv, analysis, labeller, message, role, labels[message.id])
-        findings.extend(_check_message(by_scope[scope], ctx, message, gave_up))
-    return findings
+        findings.extend(check_message(by_scope[scope], ctx, message, gave_up, dropped))
+    return [(findings, gave_up)]
 
 
-def _check_message(rules: Iterable[Rule], ctx: Context, message: Message, gave_up: list[str]) -> list[Finding]:
+def check_message(
+    rules: Iterable[Rule], ctx: Context, message: Message, gave_up: list[str], dropped: set[str] | None = None
+) -> list[Finding]:
+    """The findings of message-scope rules on one message.
+
+    A rule whose pattern runs out of time is noted in gave_up and, when `dropped` is given, added to it and not run
+    again: a pattern that backtracks catastrophically on one message would likely cost its time bound on every one.
+    """
     found = []
     for rule in rules:
+        if dropped is not None and rule.id in dropped:
+            continue
         try:
             hit = RULE_TYPES[rule.type].check(rule.options, ctx)
         except PatternTimeout as error:
-            gave_up.append(f"{message.source}: rule '{rule.id}' skipped message {message.id}: {error}")
+            rest = "; it is not run on the messages after it" if dropped is not None else ""
+            gave_up.append(f"{message.source}: rule '{rule.id}' gave up on message {message.id}: {error}{rest}")
+            if dropped is not None:
+                dropped.add(rule.id)
             continue
         if hit is not None:
             found.append(_finding(rule, hit, message))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from relaudit.rulepack import LEVELS, PILLARS, SCOPES
+from relaudit.rulepack import DURATION, HANDLE, LEVELS, MAX_REPEAT, PILLARS, SCOPES
 from relaudit.ruletypes import RULE_TYPES, RuleType
 
 _JSON_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean", list: "array", dict: "object"}
@@ -25,8 +25,8 @@ def rule_pack_schema() -> dict[str, Any]:
         "examples": {
             "type": "object",
             "properties": {
-                "flag": {"type": "array", "items": {"type": "string"}},
-                "pass": {"type": "array", "items": {"type": "string"}},
+                "flag": {"type": "array", "items": {"$ref": "#/$defs/example"}},
+                "pass": {"type": "array", "items": {"$ref": "#/$defs/example"}},
             },
             "additionalProperties": False,
         },
@@ -55,6 +55,38 @@ def rule_pack_schema() -> dict[str, Any]:
         "type": "object",
         "required": ["rules"],
         "properties": {"rules": {"type": "array", "items": rule}},
+        "additionalProperties": False,
+        "$defs": {"example": _example(), "example-message": _example_message()},
+    }
+
+
+def _example() -> dict[str, Any]:
+    """A text (one message in the rule's scope) or several messages audited together."""
+    duration = {"type": "string", "pattern": DURATION}
+    messages = {
+        "type": "object",
+        "required": ["messages"],
+        "properties": {
+            "messages": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/example-message"}},
+            "audit_after": {**duration, "description": "the audit ends this long after the last message (2d)"},
+            "note": {"type": "string", "description": "what the example shows, printed with it"},
+        },
+        "additionalProperties": False,
+    }
+    return {"oneOf": [{"type": "string"}, messages]}
+
+
+def _example_message() -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["by", "text"],
+        "properties": {
+            "by": {"type": "string", "pattern": HANDLE, "description": "brand (the audited account) or another handle"},
+            "text": {"type": "string"},
+            "reply_to": {"type": "integer", "minimum": 1, "description": "the number of an earlier message, from 1"},
+            "after": {"type": "string", "pattern": DURATION, "description": "time since the message before (10m)"},
+            "repeat": {"type": "integer", "minimum": 1, "maximum": MAX_REPEAT, "description": "post it N times"},
+        },
         "additionalProperties": False,
     }
 

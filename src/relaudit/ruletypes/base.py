@@ -32,6 +32,14 @@ class Hit:
     severity: float = 0.0
 
 
+class OptionError(ValueError):
+    """A rule type's prepare step rejects the value of one of its keys."""
+
+    def __init__(self, key: str, reason: str) -> None:
+        super().__init__(reason)
+        self.key = key
+
+
 @dataclass(frozen=True)
 class Option:
     """One key a rule type takes."""

@@ -1,4 +1,4 @@
-"""Rule types over the conversation model: unanswered, slow-response, canned, label."""
+"""Rule types over the conversation model: unanswered, pending, slow-response, canned, label."""
 
 from __future__ import annotations
 
@@ -42,6 +42,31 @@ UNANSWERED = RuleType(
     doc="""Flags an inbound message that is due (not pending) and that no own message answered.
 
     type: unanswered
+    label: complaint
+    """,
+)
+
+
+def _pending(options: dict[str, Any], ctx: Context) -> Hit | None:
+    message = ctx.message
+    assert message is not None
+    if message.id not in ctx.conv.pending or not _has_label(ctx, options.get("label")):
+        return None
+    # An --as-of before the message makes its age negative; it has waited no time at all.
+    minutes = max(0.0, (ctx.conv.end - message.created_at).total_seconds() / 60)
+    left = max(0.0, ctx.conv.pending_window.total_seconds() / 60 - minutes)
+    cues = ", ".join(ctx.labels.cues) if ctx.labels else ""
+    return Hit({"age": _age(minutes), "left": _age(left), "cues": cues or "none"}, minutes)
+
+
+PENDING = RuleType(
+    name="pending",
+    options={"label": Option(str, None, help="only messages with this label", choices=LABEL_NAMES)},
+    placeholders=frozenset({"age", "left", "cues"}),
+    check=_pending,
+    doc="""Flags an inbound message still inside its answer window (pending): unanswered, younger than the window.
+
+    type: pending
     label: complaint
     """,
 )

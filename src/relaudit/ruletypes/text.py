@@ -35,6 +35,7 @@ PHRASES = RuleType(
         "phrases": Option(list, required=True, help="words or phrases, matched whole-word, case-insensitive"),
         "exceptions": Option(list, [], help="phrases that, when present, clear the message"),
         "min": Option(int, 1, help="how many matches it takes"),
+        "replacements": Option(dict, {}, help="phrase → a better wording, offered by `relaudit check --suggest`"),
     },
     placeholders=frozenset({"matched", "count"}),
     check=_phrases,
@@ -50,7 +51,9 @@ PHRASES = RuleType(
 
 def _prepare_pattern(options: dict[str, Any]) -> dict[str, Any]:
     compiled = dict(options)
-    compiled["_pattern"] = compile_pattern(str(options["pattern"]), options.get("ignore_case", True))
+    compiled["_pattern"] = compile_pattern(
+        str(options["pattern"]), options.get("ignore_case", True), trusted=options.get("_trusted", False)
+    )
     return compiled
 
 
