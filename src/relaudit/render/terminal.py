@@ -15,6 +15,7 @@ from relaudit.dates import isoformat
 from relaudit.engine import LEVEL_RANK, Finding
 from relaudit.render.safe import safe_text
 from relaudit.report import Report
+from relaudit.trends import BUCKET_LABELS
 
 GRADE_COLOURS = {
     "A": "bold green",
@@ -26,6 +27,7 @@ GRADE_COLOURS = {
 LEVEL_STYLES = {"error": "bold red", "warning": "yellow", "suggestion": "cyan"}
 EXAMPLES_PER_RULE = 3
 WARNINGS_SHOWN = 10
+TREND_MONTHS = 12  # months shown in the terminal; the JSON and HTML reports have them all
 
 # Block letters so the grade reads at a glance; five rows each.
 BIG = {
@@ -79,6 +81,7 @@ def render_text(report: Report, width: int | None = 80, color: bool = False) -> 
         _coverage(report),
         _pillars(report),
         _metrics(report),
+        _trends(report),
         _findings(report),
         _complaints(report),
         _recommendations(report),
@@ -156,6 +159,62 @@ def _metrics(report: Report) -> Table:
             note = report.analysis.not_measured.get(name, note)
         table.add_row(name, shown, benchmark, note)
     return table
+
+
+def _trends(report: Report) -> Group | None:
+    """Reply share and response rate by month (two months or more), and how fast inbound got a first answer."""
+    trends = report.trends
+    if trends is None:
+        return None
+    parts: list[Text | Table] = [Text("Trends", style="bold")]
+    months = trends.months
+    if len(months) >= 2:
+        shown = months[-TREND_MONTHS:]
+        table = Table.grid(padding=(0, 2))
+        for column in ("month", "own posts", "reply share", "inbound", "response rate"):
+            table.add_column(column, justify="left" if column in ("month", "reply share", "response rate") else "right")
+        table.add_row(*(Text(c, style="dim") for c in ("  month", "posts", "reply share", "inbound", "response rate")))
+        for month in shown:
+            table.add_row(
+                f"  {month.month}",
+                str(month.own_originals + month.own_replies),
+                _share_bar(month.reply_share, "cyan"),
+                str(month.inbound),
+                _share_bar(month.response_rate, "magenta"),
+            )
+        parts.append(table)
+        if len(months) > len(shown):
+            parts.append(Text(f"  the last {len(shown)} of {len(months)} months; all in --format json", style="dim"))
+    if sum(trends.response_times.values()):
+        top = max(trends.response_times.values())
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(width=15, no_wrap=True)
+        grid.add_column(no_wrap=True)
+        for key, count in trends.response_times.items():
+            style = "red" if key == "unanswered" else "dim" if key == "pending" else "green"
+            body = Text(_blocks(count / top * 30 if top else 0), style=style)
+            body.append(f" {count}")
+            grid.add_row(f"    {BUCKET_LABELS[key]}", body)
+        parts += [Text("  First response to inbound messages", style="dim"), grid]
+    return Group(*parts) if len(parts) > 1 else None
+
+
+def _share_bar(value: float | None, style: str) -> Text:
+    """A 10-cell bar and percentage for a 0-1 share, or a dash when it was not measurable that month."""
+    if value is None:
+        return Text(" " * 10 + "    -", style="dim")
+    cells = _blocks(value * 10)
+    bar = Text(cells, style=style)
+    bar.append("░" * (10 - len(cells)), style="dim")
+    bar.append(f" {value:4.0%}")
+    return bar
+
+
+def _blocks(cells: float) -> str:
+    """Full blocks plus an eighth-block remainder; anything above zero shows at least a sliver."""
+    eighths = max(round(cells * 8), 1 if cells > 0 else 0)
+    full, rest = divmod(eighths, 8)
+    return "█" * full + (" ▏▎▍▌▋▊▉"[rest] if rest else "")
 
 
 def _findings(report: Report) -> Group | None:
