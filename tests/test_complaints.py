@@ -53,8 +53,11 @@ def test_signals():
         "polarity-very-negative",
         "link",
         "shouting",
+        "addressed-negative",  # not a plain question: it has a negation and a negative tone
     ]
     assert signals("Love it", 0.5) == ["polarity-positive"]
+    assert signals("@shop does it come in blue?", 0.0) == ["addressed", "question", "plain-question"]
+    assert signals("@shop it isn’t blue?", 0.0) == ["addressed", "question", "negation"]  # curly apostrophe
 
 
 def test_shipped_lexicon_loads_with_learned_weights():
@@ -62,3 +65,45 @@ def test_shipped_lexicon_loads_with_learned_weights():
 
     shipped = load_lexicon(rules_dir() / "lexicons" / "complaint.yaml")
     assert shipped.bias < 0 and len(shipped.cues) > 50 and set(shipped.signals) >= {"addressed", "negation"}
+
+
+def test_shipped_pattern_cues_are_named():
+    from relaudit.resources import rules_dir
+
+    shipped = load_lexicon(rules_dir() / "lexicons" / "complaint.yaml")
+    patterns = [cue for cue in shipped.cues if cue.kind == "pattern"]
+    assert patterns and all(cue.name for cue in patterns)  # a report shows "negated expectation", not a regex
+
+
+@pytest.mark.parametrize(
+    ("text", "is_complaint", "cue"),
+    [
+        ("@shop still haven't received my refund, great job guys", True, "negated expectation"),
+        ("@shop my order arrived broken and nobody answers", True, "no response or service"),
+        ("@shop does the kettle come in blue?", False, None),  # a plain question stays a question
+    ],
+)
+def test_shipped_lexicon_judges_examples(text, is_complaint, cue):
+    from relaudit.labels import polarity
+    from relaudit.resources import rules_dir
+
+    verdict = detect_complaint(text, load_lexicon(rules_dir() / "lexicons" / "complaint.yaml"), polarity(text))
+    assert verdict.is_complaint is is_complaint
+    assert cue is None or cue in verdict.cues
+
+
+def test_learner_threshold_maximises_f1():
+    from benchmarks.learn_complaints import best_cut
+
+    # F1 by rank: 2/3, 1/2, 4/5, 2/3 -> cut just below the third score
+    assert best_cut([(2.0, 1), (1.0, 0), (0.5, 1), (-1.0, 0)]) == 0.499
+
+
+def test_learner_fit_is_deterministic_and_learns_the_sign():
+    from benchmarks.learn_complaints import fit
+
+    rows = [(["broken"], 1), (["broken", "thanks"], 1), (["thanks"], 0), ([], 0)] * 3
+    first, second = fit(rows), fit(rows)
+    assert first == second
+    bias, weights = first
+    assert weights["broken"] > 0 > weights["thanks"] and bias < 0

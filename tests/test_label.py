@@ -47,8 +47,8 @@ def test_jsonl_rows(tmp_path):
     assert [r["role"] for r in rows] == ["own-original", "inbound", "own-reply", "inbound"]
     complaint = rows[1]
     assert complaint["labels"] == ["complaint"]
-    assert {"[addressed]", "still waiting", "is broken", "a refund"} <= set(complaint["cues"])
-    assert complaint["complaint_score"] == 0.152 and complaint["answered"] is True  # above the threshold, -0.452
+    assert {"[addressed]", "still waiting", "problem word", "money"} <= set(complaint["cues"])
+    assert complaint["complaint_score"] == 1.787 and complaint["answered"] is True  # above the threshold, -0.437
     assert rows[3]["labels"] == ["question"] and rows[3]["answered"] is False
 
 

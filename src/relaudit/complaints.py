@@ -21,17 +21,27 @@ _NEGATION = re.compile(
 _MENTION = re.compile(r"(?<![\w@])@\w")
 _CAPS = re.compile(r"\b[A-Z]{4,}\b")
 
+
+def _negated(text: str) -> bool:
+    """Whether the text has a negation (curly apostrophes read as straight ones)."""
+    return bool(_NEGATION.search(text.replace("\u2019", "'")))
+
+
 # Each signal: a name and a test over (text, polarity). Names are what complaint.yaml gives weights to.
 SIGNALS: dict[str, Callable[[str, float], bool]] = {
     "addressed": lambda text, _: bool(_MENTION.search(text)),
     "question": lambda text, _: "?" in text,
     "exclamation": lambda text, _: "!" in text,
-    "negation": lambda text, _: bool(_NEGATION.search(text.replace("\u2019", "'"))),
+    "negation": lambda text, _: _negated(text),
     "polarity-negative": lambda _, value: value < 0,
     "polarity-very-negative": lambda _, value: value <= -0.4,
     "polarity-positive": lambda _, value: value > 0.2,
     "link": lambda text, _: "http" in text.lower(),
     "shouting": lambda text, _: bool(_CAPS.search(text)),
+    # Interactions a weighted sum cannot form by itself: a question with no negation and no negative tone is
+    # usually just a question, and a negative message aimed at someone is more often a complaint than either alone.
+    "plain-question": lambda text, value: "?" in text and value >= 0 and not _negated(text),
+    "addressed-negative": lambda text, value: value < 0 and bool(_MENTION.search(text)),
 }
 
 
