@@ -24,7 +24,7 @@ LEXICONS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Labels:
     """What relaudit thinks of one message."""
 
@@ -60,15 +60,19 @@ def _foreign_words(path: Path) -> frozenset[str]:
     return frozenset(str(w).lower() for w in data.get("foreign") or [])
 
 
+# The longest post a platform allows is Facebook's 63,206 characters; judging only this much of a longer text keeps
+# a hostile 10 MB "message" from costing minutes (the whole text is still kept, shown and searched by rules).
+ANALYSED_CHARS = 65_536
+
 _STRIP = re.compile(r"[@#]\w+|https?://\S+")
 
 
 @lru_cache(maxsize=65536)
 def polarity(text: str) -> float:
     """TextBlob's pattern-based polarity (needs no NLTK corpora); cached because exports repeat texts."""
-    from textblob import TextBlob  # imported lazily: it is the slowest import relaudit has
+    from relaudit.sentiment import pattern_polarity  # TextBlob's own analyser, without the NLTK import
 
-    return float(TextBlob(text).sentiment.polarity)
+    return pattern_polarity(text[:ANALYSED_CHARS])
 
 
 class Labeller:
@@ -82,7 +86,7 @@ class Labeller:
 
     def label(self, message: Message, role: Role) -> Labels:
         """Labels for one message; only what its role needs is computed."""
-        text = message.text
+        text = message.text[:ANALYSED_CHARS]
         if role is Role.INBOUND:
             if not self.judgeable(text):
                 return Labels(not_labelled=True)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+# The author of an export's own posts when the export does not name its owner; --account stands in for it.
+UNKNOWN_OWNER = "unknown-owner"
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)
 class Source:
     """Where a record came from: a file and a line (or record number)."""
 
@@ -15,11 +19,15 @@ class Source:
     line: int
     unit: str = "line"  # "record" for formats without meaningful lines (a JSON array's elements)
 
+    def __post_init__(self) -> None:
+        # one copy of a file's name for its million records, not one each
+        object.__setattr__(self, "path", sys.intern(self.path))
+
     def __str__(self) -> str:
         return f"{self.path}:{self.line}" if self.unit == "line" else f"{self.path}:record {self.line}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RawRecord:
     """One record as a loader mapped it, before normalising: field name to raw value."""
 
@@ -27,7 +35,7 @@ class RawRecord:
     source: Source
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Skipped:
     """A record that could not be used, and why."""
 
@@ -38,7 +46,7 @@ class Skipped:
         return f"{self.source}: {self.reason}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Message:
     """One normalised message (DESIGN.md §1)."""
 

@@ -15,14 +15,16 @@ from relaudit.conversations import Conversations, Role, build
 from relaudit.engine import run_rules
 from relaudit.errors import InputError, UsageError
 from relaudit.grade import grade, load_grading
-from relaudit.labels import Labeller, Labels
+from relaudit.labels import Labeller, Labels, polarity
 from relaudit.loaders.base import LoadNotice
 from relaudit.model import Message, RawRecord, Skipped
 from relaudit.normalise import normalise
+from relaudit.parallel import map_slices, shared, worker_count
 from relaudit.recommend import recommend
 from relaudit.report import Report
 from relaudit.resources import rules_dir
 from relaudit.rulepack import Rule, load_packs
+from relaudit.trends import compute_trends
 
 NO_INBOUND = (
     "This export holds no messages from other people (platform archives such as X's or Mastodon's carry only the "
@@ -47,6 +49,7 @@ class AuditOptions:
     brand_names: tuple[str, ...] = ()
     ignore_messages: frozenset[str] = frozenset()
     progress: Callable[[int], None] | None = field(default=None, compare=False)
+    jobs: int | None = None  # worker processes for labels and rules; None: every core for a large export
 
 
 def load_rules(
@@ -115,6 +118,7 @@ class Labelled:
     conv: Conversations
     labeller: Labeller
     labels: dict[str, Labels]
+    workers: int = 1
 
 
 def label(paths: list[Path], options: AuditOptions) -> Labelled:
@@ -127,8 +131,18 @@ def label(paths: list[Path], options: AuditOptions) -> Labelled:
     account = resolve(loaded.messages, options.account, loaded.hints)
     conv = build(loaded.messages, account, options.as_of, options.pending_window)
     labeller = Labeller(rules_dir() / "lexicons", account.handles, options.brand_names)
-    labels = {m.id: labeller.label(m, conv.roles[m.id]) for m in conv.messages}
-    return Labelled(loaded, conv, labeller, labels)
+    workers = worker_count(len(conv.messages), options.jobs)
+    if workers > 1:
+        polarity("")  # load the sentiment lexicon once, before the workers fork, rather than once in each
+    found = map_slices(_label_slice, len(conv.messages), workers, labeller=labeller, conv=conv)
+    labels = {m.id: result for m, result in zip(conv.messages, found)}
+    return Labelled(loaded, conv, labeller, labels, workers)
+
+
+def _label_slice(start: int, end: int) -> list[Labels]:
+    """Labels of conv.messages[start:end] (one worker's share)."""
+    labeller, conv = shared("labeller"), shared("conv")
+    return [labeller.label(m, conv.roles[m.id]) for m in conv.messages[start:end]]
 
 
 def audit(paths: list[Path], options: AuditOptions) -> Report:
@@ -140,7 +154,7 @@ def audit(paths: list[Path], options: AuditOptions) -> Report:
     account = conv.account
     analysis = analyse(conv, labels, len(loaded.skipped))
     rule_warnings: list[str] = []
-    all_findings = run_rules(rules, conv, analysis, labeller, labels, rule_warnings)
+    all_findings = run_rules(rules, conv, analysis, labeller, labels, rule_warnings, labelled.workers)
     findings = [f for f in all_findings if f.message_id not in options.ignore_messages]
     used = {f.message_id for f in all_findings}
     rule_warnings += [
@@ -170,4 +184,5 @@ def audit(paths: list[Path], options: AuditOptions) -> Report:
         recommendations=tuple(recommend(analysis, result, findings, oldest)),
         rule_titles={r.id: (r.title, r.why, r.fix) for r in rules},
         coverage=NO_INBOUND if analysis.counts["inbound"] == 0 else None,
+        trends=compute_trends(conv, labels, findings),
     )

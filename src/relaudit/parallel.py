@@ -1,0 +1,57 @@
+"""Spreading the per-message work of a large audit (labels, message rules) over the machine's cores.
+
+Once roles are known, labelling a message and running the message rules on it depend on nothing but that message
+and read-only state (the conversation model, the lexicons, the rules, and for rules the labels and metrics). So the
+messages are cut into one contiguous slice per worker; forked workers inherit the state instead of receiving it,
+and return their slice's results, which are joined in message order: the report is the same for any worker count.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable
+from typing import Any
+
+# Below this many messages, starting workers costs more than it saves.
+MIN_MESSAGES = 20_000
+
+# What forked workers inherit: set in the parent just before the pool starts, cleared after.
+_shared: dict[str, Any] = {}
+
+
+def worker_count(messages: int, jobs: int | None = None) -> int:
+    """How many processes to use: `jobs` when given, else every core for a large export where fork exists."""
+    if jobs is not None:
+        return max(1, jobs)
+    if messages < MIN_MESSAGES or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    if multiprocessing.current_process().daemon:  # a pool's worker (e.g. a batch's) cannot start workers itself
+        return 1
+    env = os.environ.get("RELAUDIT_JOBS", "")
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+def map_slices(function: Callable[[int, int], list[Any]], count: int, workers: int, **state: Any) -> list[Any]:
+    """function(start, end) over `workers` contiguous slices of range(count), results concatenated in order."""
+    if workers <= 1 or count < 2:
+        _shared.update(state)
+        try:
+            return function(0, count)
+        finally:
+            _shared.clear()
+    bounds = [(count * i // workers, count * (i + 1) // workers) for i in range(workers)]
+    _shared.update(state)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.starmap(function, bounds)
+    finally:
+        _shared.clear()
+    return [item for part in parts for item in part]
+
+
+def shared(name: str) -> Any:
+    """A piece of the state the parent set for this map (available in forked workers too)."""
+    return _shared[name]

@@ -1,0 +1,40 @@
+"""Several worker processes give the very same report as one (labels and message rules split by slices)."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+
+import pytest
+
+from relaudit.parallel import MIN_MESSAGES, map_slices, worker_count
+from relaudit.pipeline import AuditOptions, audit
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(), reason="worker processes need fork (Linux, macOS)"
+)
+
+
+@pytest.mark.parametrize("sample", ["broadcast-brand.jsonl", "responsive-brand.jsonl"])
+def test_two_and_three_workers_give_the_same_report_as_one(sample):
+    path = ROOT / "samples" / sample
+    reports = [json.dumps(audit([path], AuditOptions(jobs=jobs)).to_dict(), sort_keys=True) for jobs in (1, 2, 3)]
+    assert reports[0] == reports[1] == reports[2]
+
+
+def squares(start: int, end: int) -> list[int]:
+    """A slice's work for the test below (module level: workers find it by name)."""
+    return [i * i for i in range(start, end)]
+
+
+def test_slices_come_back_in_order():
+    assert map_slices(squares, 10, 3) == [i * i for i in range(10)]
+    assert map_slices(squares, 1, 4) == [0]
+
+
+def test_worker_count_defaults():
+    assert worker_count(10) == 1  # small exports stay in one process
+    assert worker_count(MIN_MESSAGES, jobs=1) == 1
+    assert worker_count(5, jobs=2) == 2  # asked for
+    assert worker_count(MIN_MESSAGES) >= 1
