@@ -7,8 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from relaudit.errors import AccountError
-from relaudit.loaders.base import UNKNOWN_OWNER
-from relaudit.model import Message
+from relaudit.model import UNKNOWN_OWNER, Message
 from relaudit.normalise import handle
 
 # A second author with at least this share of the top author's messages makes detection ambiguous.

@@ -32,6 +32,7 @@ class Format(str, Enum):
 
     text = "text"
     json = "json"
+    html = "html"
 
 
 class Level(str, Enum):
@@ -126,9 +127,16 @@ def audit(
         typer.Option("--input-format", help="Skip detection and read the input in this format."),
     ] = None,
     width: Annotated[int, typer.Option("--width", help="Terminal report width in columns.")] = 0,
+    jobs: Annotated[
+        Optional[int],
+        typer.Option("--jobs", "-j", help="Worker processes for labels and rules (default: all cores, large exports)."),
+    ] = None,
     config: ConfigOption = None,
     select: SelectOption = None,
     ignore: IgnoreOption = None,
+    redact: Annotated[
+        bool, typer.Option("--redact", help="Mask customers' handles, e-mail addresses, phone and order numbers.")
+    ] = False,
 ) -> None:
     """Audit one account's export and grade how it builds relationships."""
     from relaudit.account import from_option
@@ -166,8 +174,15 @@ def audit(
         brand_names=tuple(str(n) for n in settings.get("brand_names", [])),
         ignore_messages=frozenset(str(i) for i in settings.get("ignore_messages", [])),
         progress=_progress(),
+        jobs=jobs,
     )
+    if jobs is not None and jobs < 1:
+        raise UsageError(f"--jobs takes a number of workers of at least 1, not {jobs}")
     report = run_audit(list(paths), options)
+    if redact:
+        from relaudit.redact import redact_report
+
+        report = redact_report(report)
     to_terminal = output is None and sys.stdout.isatty()
     color = to_terminal and output_format is Format.text and "NO_COLOR" not in os.environ
     columns = width or (min(os.get_terminal_size().columns, 120) if to_terminal else 80)
@@ -200,6 +215,9 @@ def label(
         Optional[str],
         typer.Option("--input-format", help="Skip detection and read the input in this format."),
     ] = None,
+    redact: Annotated[
+        bool, typer.Option("--redact", help="Mask customers' handles, e-mail addresses, phone and order numbers.")
+    ] = False,
 ) -> None:
     """Print what relaudit thinks of each message: role, labels, polarity, complaint score and cues."""
     from relaudit.account import from_option
@@ -214,6 +232,10 @@ def label(
     options = AuditOptions(account=from_option(account or []), input_format=input_format, progress=_progress())
     labelled = run_label(list(paths), options)
     rows = label_rows(labelled, only)
+    if redact:
+        from relaudit.redact import redact_rows
+
+        rows = redact_rows(rows, labelled.conv.account.handles)
     _write(to_csv(rows) if output_format is LabelFormat.csv else to_jsonl(rows), output)
 
 
@@ -225,6 +247,295 @@ def formats() -> None:
     for name, loader in LOADERS.items():
         typer.echo(f"{name}\n  {loader.description}")
         typer.echo(f"  contains: {getattr(loader, 'contains', '-')}\n  lacks:    {getattr(loader, 'lacks', '-')}")
+
+
+class CheckFormat(str, Enum):
+    """Output formats of `relaudit check`."""
+
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+    junit = "junit"
+
+
+@app.command()
+def check(
+    paths: Annotated[
+        list[str],
+        typer.Argument(help="Draft files (text, Markdown, CSV or JSON calendars), folders, or - for standard input."),
+    ],
+    platform: Annotated[
+        Optional[str],
+        typer.Option(
+            "--platform",
+            "-p",
+            help="Count length as this platform does: x, mastodon, bluesky, threads, linkedin, facebook, instagram "
+            "(a calendar's platform column wins).",
+        ),
+    ] = None,
+    output_format: Annotated[
+        Optional[CheckFormat],
+        typer.Option("--format", "-f", help="Output format (default: text; github inside GitHub Actions)."),
+    ] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to a file.")] = None,
+    fail_on: Annotated[
+        Optional[Level], typer.Option("--fail-on", help="Exit 1 when a finding of this level or worse exists.")
+    ] = None,
+    max_warnings: Annotated[
+        Optional[int], typer.Option("--max-warnings", help="Exit 1 when there are more warnings than this.")
+    ] = None,
+    statistics: Annotated[bool, typer.Option("--statistics", help="Print the count per rule instead.")] = False,
+    suggest: Annotated[bool, typer.Option("--suggest", help="Print a rewrite hint per finding.")] = False,
+    stdin_filename: Annotated[
+        Optional[str],
+        typer.Option("--stdin-filename", help="The name to report for standard input (its suffix picks the format)."),
+    ] = None,
+    account: Annotated[
+        Optional[list[str]], typer.Option("--account", "-a", help="The handle the drafts are posted from.")
+    ] = None,
+    rules: Annotated[
+        Optional[list[Path]], typer.Option("--rules", help="Extra rule pack files, added to the default pack.")
+    ] = None,
+    width: Annotated[int, typer.Option("--width", help="Terminal report width in columns.")] = 0,
+    config: ConfigOption = None,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
+) -> None:
+    """Check draft posts before publishing: exit 1 when a finding reaches --fail-on (default: error)."""
+    from relaudit.config import load as load_config
+    from relaudit.drafts.check import CheckOptions
+    from relaudit.drafts.check import check as run_check
+    from relaudit.drafts.read import platform_name, read_inputs
+
+    settings = load_config(config)
+    chosen_platform = platform or settings.get("platform")
+    if chosen_platform is not None and platform_name(str(chosen_platform)) is None:
+        known = "x, mastodon, bluesky, threads, linkedin, facebook, instagram"
+        raise UsageError(f"--platform takes one of {known}, not '{chosen_platform}'")
+    fail_on_level = fail_on.value if fail_on else settings.get("fail_on", "error")
+    if fail_on_level not in [level.value for level in Level]:
+        raise UsageError(f"fail_on takes one of suggestion, warning, error, not '{fail_on_level}'")
+    max_warnings = max_warnings if max_warnings is not None else settings.get("max_warnings")
+    whole = isinstance(max_warnings, int) and not isinstance(max_warnings, bool)
+    if max_warnings is not None and (not whole or max_warnings < 0):
+        raise UsageError(f"--max-warnings takes a whole number of at least 0, not '{max_warnings}'")
+    stdin_text = None
+    if "-" in paths:
+        from relaudit.decoding import decode_bytes
+
+        stdin_text = decode_bytes(sys.stdin.buffer.read())[0]
+    read = read_inputs(paths, stdin_text, stdin_filename)
+    options = CheckOptions(
+        platform=platform_name(str(chosen_platform)) if chosen_platform else None,
+        account=tuple(account or _as_list(settings.get("account"))),
+        rule_files=(*settings.rule_files(), *(rules or ())),
+        select=_ids(select) or tuple(settings.get("select", [])),
+        ignore=_ids(ignore) or tuple(settings.get("ignore", [])),
+        overrides=_overrides(settings),
+        brand_names=tuple(str(n) for n in settings.get("brand_names", [])),
+    )
+    result = run_check(read, options)
+    chosen = output_format or (CheckFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else CheckFormat.text)
+    if chosen is CheckFormat.text:
+        from relaudit.drafts.terminal import render_text
+
+        to_terminal = output is None and sys.stdout.isatty()
+        color = to_terminal and "NO_COLOR" not in os.environ
+        columns = width or (min(os.get_terminal_size().columns, 120) if to_terminal else 100)
+        rendered = render_text(result, columns, color, suggest, statistics)
+    else:
+        from relaudit.drafts import output as machine
+
+        rendered = {
+            "json": machine.to_json,
+            "sarif": machine.to_sarif,
+            "github": machine.to_github,
+            "junit": machine.to_junit,
+        }[chosen.value](result)
+    _write(rendered, output)
+    from relaudit.drafts.gate import check_gate
+
+    raise typer.Exit(int(check_gate(result, fail_on_level, max_warnings)))
+
+
+class BatchFormat(str, Enum):
+    """Output formats of `relaudit batch`."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+    markdown = "markdown"
+
+
+@app.command()
+def batch(
+    feeds: Annotated[list[Path], typer.Argument(help="Client feeds: export files, folders, zips or manifest YAMLs.")],
+    by_account: Annotated[
+        bool, typer.Option("--by-account", help="Split files holding many brands into one row per brand.")
+    ] = False,
+    account: Annotated[
+        Optional[list[str]],
+        typer.Option("--account", "-a", help="With --by-account: these brands, instead of finding them."),
+    ] = None,
+    min_replies: Annotated[
+        int, typer.Option("--min-replies", help="With --by-account: a brand answered others at least this often.")
+    ] = 5,
+    output_format: Annotated[BatchFormat, typer.Option("--format", "-f", help="Output format.")] = BatchFormat.table,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the table to a file.")] = None,
+    output_dir: Annotated[
+        Optional[Path], typer.Option("--output-dir", help="Also write each client's JSON and HTML report here.")
+    ] = None,
+    baseline: Annotated[
+        Optional[Path], typer.Option("--baseline", help="A previous batch's JSON: show what changed since.")
+    ] = None,
+    fail_on: Annotated[
+        Optional[Level], typer.Option("--fail-on", help="Exit 1 when a client has a finding of this level or worse.")
+    ] = None,
+    fail_under: Annotated[
+        Optional[str], typer.Option("--fail-under", help="Exit 1 when a client's grade is below this letter.")
+    ] = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Parallel workers (default: all cores).")] = None,
+    dask_scheduler: Annotated[
+        Optional[str], typer.Option("--dask-scheduler", help="Run the audits on this Dask scheduler (tcp://host:8786).")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    rules: Annotated[Optional[list[Path]], typer.Option("--rules", help="Extra rule packs for every client.")] = None,
+    input_format: Annotated[
+        Optional[str], typer.Option("--input-format", help="Skip detection and read every feed in this format.")
+    ] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="The exports' end (ISO 8601).")] = None,
+    pending_window: Annotated[
+        Optional[str], typer.Option("--pending-window", help="Unanswered inbound younger than this is pending.")
+    ] = None,
+    width: Annotated[int, typer.Option("--width", help="Table width in columns.")] = 0,
+    config: ConfigOption = None,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
+) -> None:
+    """Audit many client feeds and print a league table sorted by score."""
+    from relaudit import batch as batching
+    from relaudit.batch import table as league_table
+    from relaudit.config import load as load_config
+    from relaudit.dates import parse_datetime
+    from relaudit.diff import read_json
+    from relaudit.gate import GRADES
+    from relaudit.pipeline import load_rules
+
+    settings = load_config(config)
+    fail_on_level = fail_on.value if fail_on else settings.get("fail_on")
+    fail_under = fail_under or settings.get("fail_under")
+    if fail_on_level is not None and fail_on_level not in [level.value for level in Level]:
+        raise UsageError(f"fail_on takes one of suggestion, warning, error, not '{fail_on_level}'")
+    if fail_under is not None and fail_under.upper() not in GRADES:
+        raise UsageError(f"--fail-under takes one of {', '.join(GRADES)}, not '{fail_under}'")
+    if as_of is not None and parse_datetime(as_of) is None:
+        raise UsageError(f"--as-of: cannot read '{as_of}' as a date (use ISO 8601, e.g. 2026-10-31T23:59:00Z)")
+    if account and not by_account:
+        raise UsageError("--account in a batch picks brands with --by-account; name a client's account in a manifest")
+    if jobs is not None and jobs < 1:
+        raise UsageError(f"--jobs takes a number of workers of at least 1, not {jobs}")
+    window = pending_window or settings.get("pending_window", "24h")
+    _duration(window)
+    defaults = batching.Feed(
+        client="",
+        paths=(),
+        account=tuple(account or ()),
+        input_format=input_format,
+        rule_files=tuple(str(p) for p in (*settings.rule_files(), *(rules or ()))),
+        select=_ids(select) or tuple(settings.get("select", [])),
+        ignore=_ids(ignore) or tuple(settings.get("ignore", [])),
+        overrides=_overrides(settings),
+        brand_names=tuple(str(n) for n in settings.get("brand_names", [])),
+        ignore_messages=tuple(str(i) for i in settings.get("ignore_messages", [])),
+        pending_window=window,
+        as_of=as_of,
+    )
+    # The shared rule packs are checked once, before any feed is read: a mistake there would fail every client.
+    load_rules(tuple(Path(p) for p in defaults.rule_files), defaults.select, defaults.ignore, defaults.overrides)
+    previous = read_json(baseline, "batch") if baseline is not None else None
+    prepared = batching.prepare(list(feeds), defaults, by_account, min_replies)
+    bar, update = _batch_progress(quiet)
+    if bar is None:
+        results = batching.execute(prepared, jobs or os.cpu_count() or 1, dask_scheduler)
+    else:
+        with bar:
+            results = batching.execute(prepared, jobs or os.cpu_count() or 1, dask_scheduler, update)
+    rows = league_table.league(results, previous)
+    if output_dir is not None:
+        from relaudit.batch.site import write_site
+
+        reports = {r["client"]: r["report"] for r in results if "report" in r}
+        for note in write_site(output_dir, rows, reports):
+            sys.stderr.write(f"relaudit: note: {note}\n")
+    to_terminal = output is None and sys.stdout.isatty()
+    if output_format is BatchFormat.table:
+        color = to_terminal and "NO_COLOR" not in os.environ
+        columns = width or (os.get_terminal_size().columns if to_terminal else 160)
+        rendered = league_table.to_terminal(rows, columns, color)
+    else:
+        render = {"csv": league_table.to_csv, "json": league_table.to_json, "markdown": league_table.to_markdown}
+        rendered = render[output_format.value](rows)
+    _write(rendered, output)
+    failed = [r for r in rows if r["error"] is not None]
+    for row in failed:
+        sys.stderr.write(f"relaudit: error: client '{row['client']}': {row['error']}\n")
+    if failed:
+        raise typer.Exit(int(ExitCode.ERROR))
+    gate_failed = any(league_table.failed_gate(r, fail_on_level, fail_under) for r in rows)
+    raise typer.Exit(int(ExitCode.FAILED if gate_failed else ExitCode.OK))
+
+
+def _batch_progress(quiet: bool) -> tuple[Any, Any]:
+    """A rich progress bar on stderr (feeds done, running, failed), only when stderr is a terminal."""
+    if quiet or not sys.stderr.isatty():
+        return None, None
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(
+        TextColumn("relaudit batch"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} done · {task.fields[running]} running"),
+        TextColumn("· {task.fields[failed]} failed"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+        auto_refresh=False,  # no refresh thread: the process pool forks workers while the bar is shown
+    )
+    task = bar.add_task("batch", total=None, running=0, failed=0)
+
+    def update(done: int, running: int, failed: int, total: int) -> None:
+        bar.update(task, completed=done, total=total, running=running, failed=failed)
+        bar.refresh()
+
+    return bar, update
+
+
+class DiffFormat(str, Enum):
+    """Output formats of `relaudit diff`."""
+
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="The earlier audit's JSON report.")],
+    new: Annotated[Path, typer.Argument(help="The later audit's JSON report.")],
+    output_format: Annotated[DiffFormat, typer.Option("--format", "-f", help="Output format.")] = DiffFormat.text,
+) -> None:
+    """Compare two JSON audit reports: grade and score changes, new and resolved findings."""
+    import json
+
+    from relaudit.diff import compare, read_json, render_text
+
+    before, after = read_json(old, "report"), read_json(new, "report")
+    change = compare(before, after)
+    if output_format is DiffFormat.json:
+        typer.echo(json.dumps(change, indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(render_text(before, after, change))
 
 
 rules_app = typer.Typer(help="List, show, validate and test rule packs.", no_args_is_help=True)
@@ -251,6 +562,7 @@ def rules_list(rules: PackOption = None) -> None:
 @rules_app.command("show")
 def rules_show(rule_id: Annotated[str, typer.Argument(help="The rule's id.")], rules: PackOption = None) -> None:
     """Show one rule in full: why it exists, how to fix it, its type, options and examples."""
+    from relaudit.examples import describe
     from relaudit.pipeline import load_rules
 
     found = {r.id: r for r in load_rules(tuple(rules or ()))}
@@ -262,8 +574,13 @@ def rules_show(rule_id: Annotated[str, typer.Argument(help="The rule's id.")], r
     typer.echo(f"  type {rule.type}: {options}")
     typer.echo(f"  message: {rule.message}\n  why: {rule.why}\n  fix: {rule.fix}\n  defined at {rule.origin}")
     for kind in ("flag", "pass"):
-        for text in rule.examples[kind]:
-            typer.echo(f"  {kind}: {text}")
+        for number, example in enumerate(rule.examples[kind], 1):
+            if isinstance(example, str):
+                typer.echo(f"  {kind}: {example}")
+                continue
+            typer.echo(f"  {kind} {number}: {example.note}".rstrip())
+            for line in describe(example):
+                typer.echo(f"      {line}")
 
 
 @rules_app.command("validate")
@@ -291,7 +608,7 @@ def rules_test(
     rules: PackOption = None,
 ) -> None:
     """Run every rule's examples: each flag example must fire and each pass example must not."""
-    from relaudit.examples import EXAMPLE_ACCOUNT, example_fires
+    from relaudit.examples import EXAMPLE_ACCOUNT, check_example, describe
     from relaudit.labels import Labeller
     from relaudit.pipeline import load_rules
     from relaudit.resources import rules_dir
@@ -302,16 +619,25 @@ def rules_test(
     for rule in load_rules((*(rules or ()), *(packs or ()))):
         if chosen and rule.origin.rsplit(":", 1)[0] not in chosen:
             continue
-        if "account" in rule.scopes and len(rule.scopes) == 1:
-            continue
-        for expected, texts in (("flag", rule.examples["flag"]), ("pass", rule.examples["pass"])):
-            for text in texts:
+        for expected in ("flag", "pass"):
+            for number, example in enumerate(rule.examples[expected], 1):
                 checked += 1
-                if example_fires(rule, text, labeller) != (expected == "flag"):
-                    failures += 1
-                    wanted, got = ("flagged", "not flagged") if expected == "flag" else ("not flagged", "flagged")
-                    typer.echo(f"FAIL {rule.id} ({rule.origin}), {expected} example:\n    {text!r}")
-                    typer.echo(f"  - expected: {wanted}\n  + got:      {got}")
+                outcome = check_example(rule, example, labeller)
+                if outcome.fired == (expected == "flag"):
+                    continue
+                failures += 1
+                wanted, got = ("flagged", "not flagged") if expected == "flag" else ("not flagged", "flagged")
+                if isinstance(example, str):
+                    typer.echo(f"FAIL {rule.id} ({rule.origin}), {expected} example:\n    {example!r}")
+                else:
+                    note = f" ({example.note})" if example.note else ""
+                    typer.echo(f"FAIL {rule.id} ({rule.origin}), {expected} example {number}{note}:")
+                    typer.echo("".join(f"    {line}\n" for line in describe(example)), nl=False)
+                typer.echo(f"  - expected: {wanted}\n  + got:      {got}")
+                for finding in outcome.findings:
+                    typer.echo(f"      {finding}")
+                if outcome.measured:
+                    typer.echo(f"    measured: {outcome.measured}")
     typer.echo(f"{checked - failures} passed, {failures} failed")
     raise typer.Exit(int(ExitCode.FAILED if failures else ExitCode.OK))
 

@@ -13,6 +13,8 @@ Keys (all optional; option names on the command line match them, and the command
     pending_window: 24h
     fail_on: error
     fail_under: C
+    platform: x                     # `relaudit check`: count draft length as this platform does
+    max_warnings: 0                 # `relaudit check`: exit 1 on more warnings than this
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Any
 import yaml
 
 from relaudit.errors import UsageError
+from relaudit.yamlsafe import YamlLimitError, load_bounded
 
 FILE_NAME = ".relaudit.yaml"
 KEYS: dict[str, type | tuple[type, ...]] = {
@@ -39,6 +42,8 @@ KEYS: dict[str, type | tuple[type, ...]] = {
     "pending_window": str,
     "fail_on": str,
     "fail_under": str,
+    "platform": str,
+    "max_warnings": int,
 }
 
 
@@ -85,6 +90,12 @@ def load(explicit: Path | None, start: Path | None = None) -> Config:
             raise UsageError(f"{path}: unknown key '{key}' (known: {', '.join(KEYS)})")
         if not isinstance(value, KEYS[key]):
             raise UsageError(f"{path}: {key}: expected {_names(KEYS[key])}, found {type(value).__name__}")
+        if isinstance(value, list):
+            # Lists hold names and ids; YAML may write an id as a number, but a nested value is a mistake.
+            odd = [item for item in value if isinstance(item, bool) or not isinstance(item, (str, int))]
+            if odd:
+                raise UsageError(f"{path}: {key}: expected a list of names, found an item of {type(odd[0]).__name__}")
+            data[key] = [str(item) for item in value]
     return Config(dict(data), {key: str(path) for key in data}, path)
 
 
@@ -93,6 +104,8 @@ def _read(path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as error:
         raise UsageError(f"{path}: cannot read: {error.strerror}") from error
+    except UnicodeDecodeError as error:
+        raise UsageError(f"{path}: the configuration is not UTF-8 text") from error
     if path.name == "pyproject.toml":
         if sys.version_info >= (3, 11):
             import tomllib
@@ -104,9 +117,11 @@ def _read(path: Path) -> dict[str, Any]:
             raise UsageError(f"{path}: invalid TOML: {error}") from error
         return table if isinstance(table, dict) else {}
     try:
-        data = yaml.safe_load(text)
+        data = load_bounded(text)
     except yaml.YAMLError as error:
-        raise UsageError(f"{path}: invalid YAML: {error}") from error
+        raise UsageError(f"{path}: invalid YAML: {' '.join(str(error).split())}") from error
+    except YamlLimitError as error:
+        raise UsageError(f"{path}: refused: {error}") from error
     if data is None:
         return {}
     if not isinstance(data, dict):

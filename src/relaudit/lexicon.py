@@ -83,7 +83,8 @@ def _fold(text: str) -> str:
 def load_lexicon(path: Path) -> Lexicon:
     """Read and compile one lexicon file, naming file and key on any error."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's parser when PyYAML has it: several times faster on these shipped, trusted files
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (OSError, yaml.YAMLError) as error:
         raise RulePackError(f"{path}: cannot read lexicon: {error}") from error
     if not isinstance(data, dict) or "lexicon" not in data:
@@ -96,7 +97,7 @@ def load_lexicon(path: Path) -> Lexicon:
     for cue in cues:
         if cue.kind == "pattern":
             try:
-                patterns.append((compile_pattern(cue.text), cue))
+                patterns.append((compile_pattern(cue.text, trusted=True), cue))  # shipped lexicons only
             except regex.error as error:
                 raise RulePackError(f"{path}: cue '{cue.text}': bad pattern: {error}") from error
     by_phrase = {_fold(c.text): c for c in phrases}

@@ -12,6 +12,8 @@ _MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_][A-Za-z0-9_.]*[A-Za-z0-9_]|[A-Za
 _HASHTAG = re.compile(r"(?<![\w#&])#(\w+)")
 _URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
+# JSON may carry lone UTF-16 surrogates ("\ud800"); no output encoding can write them, so they become U+FFFD.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _BREAK = re.compile(r"<\s*(br|/p|/div|/li)\s*/?\s*>", re.IGNORECASE)
 _TRUE = {"true", "1", "yes", "y", "t"}
 
@@ -70,7 +72,7 @@ def plain_text(text: str, kind: str) -> str:
 
 def _one_line(text: str) -> str:
     """A value as a reason quotes it: whitespace runs (line breaks too) become single spaces."""
-    return " ".join(text.split())
+    return " ".join(_SURROGATE.sub("\ufffd", text).split())
 
 
 def _text(value: object) -> str:
@@ -78,7 +80,7 @@ def _text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return _SURROGATE.sub("\ufffd", str(value)).strip()
 
 
 def _flag(value: object) -> bool:

@@ -12,6 +12,7 @@ from relaudit.dates import isoformat
 from relaudit.engine import Finding
 from relaudit.grade import Grade
 from relaudit.model import Message
+from relaudit.trends import Trends
 
 SCHEMA_VERSION = 1
 
@@ -37,6 +38,7 @@ class Report:
     recommendations: tuple[str, ...]
     rule_titles: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # id -> (title, why, fix)
     coverage: str | None = None  # what the export cannot show, when it lacks inbound messages
+    trends: Trends | None = None  # per-month figures and distributions for charts
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON report of DESIGN.md §5 (schema_version 1)."""
@@ -77,6 +79,14 @@ class Report:
             "warnings": list(self.warnings),
             "recommendations": list(self.recommendations),
             "coverage": self.coverage,
+            "account_detail": self.account_detail,
+            "not_measured": dict(sorted(self.analysis.not_measured.items())),
+            "rules": {
+                rule: dict(zip(("title", "why", "fix"), self.rule_titles[rule]))
+                for rule in sorted({f.rule for f in self.findings})
+                if rule in self.rule_titles
+            },
+            "trends": self.trends.to_dict() if self.trends is not None else None,
         }
 
 
