@@ -41,7 +41,10 @@ def sniff(path: Path) -> bool:
     """A JSON file with a "feed" array whose first bytes name at:// uris, dids or app.bsky types."""
     if not path.is_file():
         return False
-    start = member_head(Container(path), path.name)
+    container = Container(path)
+    if container.kind != "file":  # a getAuthorFeed response is one JSON file, never a zip
+        return False
+    start = member_head(container, path.name)
     return start.lstrip().startswith(("{", "[")) and bool(_FEED_KEY.search(start)) and bool(_BLUESKY_SIGN.search(start))
 
 

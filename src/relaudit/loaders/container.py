@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import IO, Any, BinaryIO
 
 from relaudit.errors import InputError
 from relaudit.loaders.base import LoadNotice
@@ -68,7 +70,11 @@ class Container:
             info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 1024**2
         ):
             raise InputError(f"{self.display(name)}: refused: the member would expand to {info.file_size:,} bytes")
-        return archive.open(info)  # type: ignore[return-value]
+        try:
+            member = archive.open(info)
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as error:
+            raise InputError(f"{self.display(name)}: cannot read from the zip: {error}") from error
+        return io.BufferedReader(_ZipMember(member, self.display(name)))
 
     def head(self, name: str, size: int = 4096) -> bytes:
         """The first bytes of a member, for sniffing."""
@@ -92,3 +98,26 @@ def _safe_name(name: str) -> bool:
     """A member name that stays inside the archive: relative, no `..`, no drive letter."""
     path = PurePosixPath(name.replace("\\", "/"))
     return not path.is_absolute() and ".." not in path.parts and not (len(name) > 1 and name[1] == ":")
+
+
+class _ZipMember(io.RawIOBase):
+    """A zip member's stream whose damage (bad header, CRC, truncated data) surfaces as one InputError."""
+
+    def __init__(self, member: IO[bytes], display: str) -> None:
+        self._member = member
+        self._display = display
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        try:
+            data = self._member.read(len(buffer))
+        except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+            raise InputError(f"{self._display}: the zip is damaged: {error}") from error
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._member.close()
+        super().close()

@@ -23,11 +23,25 @@ def repair(text: str) -> str:
 
 
 def repair_tree(value: Any) -> Any:
-    """A parsed JSON value with every string in it (keys included) repaired."""
-    if isinstance(value, str):
-        return repair(value)
-    if isinstance(value, list):
-        return [repair_tree(item) for item in value]
-    if isinstance(value, dict):
-        return {repair(key) if isinstance(key, str) else key: repair_tree(item) for key, item in value.items()}
-    return value
+    """A parsed JSON value with every string in it (keys included) repaired.
+
+    Iterative, not recursive: a post may hold JSON nested far deeper than Python's recursion limit.
+    """
+    if not isinstance(value, (list, dict)):
+        return repair(value) if isinstance(value, str) else value
+    root: Any = [] if isinstance(value, list) else {}
+    stack: list[tuple[Any, Any]] = [(value, root)]
+    while stack:
+        source, target = stack.pop()
+        pairs = source.items() if isinstance(source, dict) else enumerate(source)
+        for key, item in pairs:
+            if isinstance(item, (list, dict)):
+                child: Any = [] if isinstance(item, list) else {}
+                stack.append((item, child))  # filled later; its place in target is kept now
+            else:
+                child = repair(item) if isinstance(item, str) else item
+            if isinstance(target, dict):
+                target[repair(key) if isinstance(key, str) else key] = child
+            else:
+                target.append(child)
+    return root
