@@ -44,7 +44,7 @@ class _Lexicon:
     leading: str  # characters split off either end of a token, one by one
     pieces: re.Pattern[str]  # a punctuation mark split off, or a token's rest up to its trailing punctuation
     periods: re.Pattern[str]  # a whole token whose end, past any trailing punctuation, is a period
-    spaced: re.Pattern[str]  # an emoticon or "(!)" with a space inside, which find_tokens may close up
+    spaced: re.Pattern[str]  # an emoticon with a space inside, which find_tokens may close up
     text: ModuleType  # textblob/_text.py, for the rare slow paths
 
 
@@ -100,7 +100,7 @@ def _lexicon() -> _Lexicon:
             if w.isalpha() is False and len(w) <= 5 and w not in text.PUNCTUATION and w not in emoticons:
                 emoticons[w] = polarity
     # Every way to write an emoticon with at least one space between its characters (RE_EMOTICONS allows one
-    # there), followed by what RE_EMOTICONS requires after it; or "(!)" with a space (RE_SARCASM).
+    # there), followed by what RE_EMOTICONS requires after it. (One alternation, which re scans fast.)
     spaced: set[str] = set()
     for faces in text.EMOTICONS.values():
         for face in faces:
@@ -119,7 +119,7 @@ def _lexicon() -> _Lexicon:
         leading=leading,
         pieces=re.compile(rf"[{marks}]|[^\s{marks}](?:\S*[^\s{marks}])?"),  # greedy, so never quadratic
         periods=re.compile(rf"(?<!\S)\S*\.[{marks}]*(?!\S)"),
-        spaced=re.compile("(?:{})(?=$|\\s)|\\( ! ?\\)|\\(! \\)".format("|".join(sorted(spaced)))),
+        spaced=re.compile("(?:{})(?=$|\\s)".format("|".join(sorted(spaced)))),
         text=text,
     )
 
@@ -173,9 +173,9 @@ def _words(string: str, lexicon: _Lexicon) -> list[str]:
     tokens: list[str] = lexicon.pieces.findall(string)
     kept = [t for t in tokens if t != text.EOS] if text.EOS in string else tokens
     joined = " ".join(kept)
-    if lexicon.spaced.search(joined):
-        # find_tokens closes up "( ! )" and spaced emoticons only within a sentence: split sentences as it does.
-        # (Without such a match anywhere, no sentence holds one, and its sentences rejoin to `joined` unchanged.)
+    if lexicon.spaced.search(joined) or "( ! )" in joined or "( !)" in joined or "(! )" in joined:
+        # find_tokens closes up spaced emoticons and "( ! )" only within a sentence, so split sentences as it does.
+        # (With no such match anywhere, no sentence holds one, and its sentences rejoin to `joined` unchanged.)
         joined = " ".join(_sentences(tokens, text))
     # One lower() for all words: spaces stop the only context-dependent mapping (final sigma), as word ends do.
     return joined.lower().split()
