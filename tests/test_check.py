@@ -280,3 +280,14 @@ def test_csv_scanner_reads_what_the_csv_module_reads(text):
 
     expected = [row for row in csv.reader(io.StringIO(text, newline="")) if row]  # blank lines are no rows
     assert [[cell[0] for cell in cells] for _, cells in scan_csv(text)] == expected
+
+
+def test_sarif_uris_are_relative_as_given_or_file_uris(tmp_path, monkeypatch, capsys):
+    draft = write(tmp_path, "my draft.md", "Shop now!\n")
+    monkeypatch.chdir(tmp_path)
+    _, out, _ = run(monkeypatch, capsys, "check", "my draft.md", "--format", "sarif")
+    location = json.loads(out)["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "my%20draft.md"
+    _, out, _ = run(monkeypatch, capsys, "check", draft, "--format", "sarif")
+    location = json.loads(out)["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == Path(draft).as_uri()

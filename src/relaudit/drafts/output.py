@@ -6,7 +6,9 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from relaudit import __version__
 from relaudit.drafts.check import CheckResult, DraftFinding
@@ -127,7 +129,10 @@ def _descriptor(rule: Any) -> dict[str, Any]:
 
 
 def _uri(path: str) -> str:
-    return path.replace("\\", "/")
+    """A relative path stays relative (code scanning resolves it from the repository root); else a file URI."""
+    if Path(path).is_absolute():
+        return Path(path).as_uri()
+    return quote(path.replace("\\", "/"), safe="/")
 
 
 def to_github(result: CheckResult) -> str:
