@@ -49,9 +49,10 @@ def normalise(record: RawRecord) -> Message | Skipped:
         reposts=_count(fields.get("reposts")),
         url=_text(fields.get("url")) or None,
         is_private=_flag(fields.get("is_private")),
-        mentions=tuple(dict.fromkeys(m.lower() for m in _MENTION.findall(text))),
-        hashtags=tuple(dict.fromkeys(h.lower() for h in _HASHTAG.findall(text))),
-        urls=tuple(url.rstrip(".,;:!?)]}'\"") for url in _URL.findall(text)),
+        # each pattern needs its marker character, so most texts skip most of them
+        mentions=tuple(dict.fromkeys(m.lower() for m in _MENTION.findall(text))) if "@" in text else (),
+        hashtags=tuple(dict.fromkeys(h.lower() for h in _HASHTAG.findall(text))) if "#" in text else (),
+        urls=tuple(url.rstrip(".,;:!?)]}'\"") for url in _URL.findall(text)) if "://" in text else (),
     )
 
 
