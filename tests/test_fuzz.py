@@ -213,15 +213,12 @@ def json_mutation(draw: st.DrawFn, raw: bytes) -> bytes:
 @st.composite
 def jsonl_mutation(draw: st.DrawFn, raw: bytes) -> bytes:
     """JSON Lines with a few lines' objects mutated, or replaced by garbage."""
-    lines = raw.decode("utf-8").splitlines()[:40]  # the sample is 186 lines; 40 keeps each run fast
+    originals = raw.decode("utf-8").splitlines()[:40]  # the sample is 186 lines; 40 keeps each run fast
+    lines = list(originals)
     for _ in range(draw(st.integers(1, 3))):
         index = draw(st.integers(0, len(lines) - 1))
-        try:
-            record = json.loads(lines[index])
-        except ValueError:  # already replaced by garbage in an earlier round
-            record = None
-        if record is not None and draw(st.booleans()):
-            lines[index] = _dump_json(draw(mutated_tree(record)))
+        if draw(st.booleans()):  # mutate the original record, never an earlier round's (possibly deep) output
+            lines[index] = _dump_json(draw(mutated_tree(json.loads(originals[index]))))
         else:
             lines[index] = draw(texts)
     return ("\n".join(lines) + "\n").encode("utf-8", errors="surrogatepass")

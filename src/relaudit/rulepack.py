@@ -148,7 +148,8 @@ def _load_file(path: Path, overrides: dict[str, dict[str, Any]], trusted: bool =
 
 def _override(entry: Any, overrides: dict[str, dict[str, Any]]) -> Any:
     """The entry with the configuration's keys for its id laid over it (validated with it)."""
-    if isinstance(entry, dict) and entry.get("id") in overrides:
+    # An id that is not text (a list, say) is reported by _rule; it cannot be looked up here.
+    if isinstance(entry, dict) and isinstance(entry.get("id"), str) and entry["id"] in overrides:
         return {**entry, **overrides[entry["id"]]}
     return entry
 

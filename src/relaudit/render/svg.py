@@ -45,7 +45,7 @@ def _open(chart_id: str, title: str, height: int = HEIGHT) -> list[str]:
 
 def _x_positions(count: int) -> list[float]:
     inner = WIDTH - LEFT - RIGHT
-    step = inner / count
+    step = inner / max(count, 1)  # no months at all (nothing own or inbound to chart) must not divide by zero
     return [LEFT + step * (i + 0.5) for i in range(count)]
 
 
