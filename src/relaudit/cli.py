@@ -77,6 +77,19 @@ def _overrides(settings: Any) -> dict[str, dict[str, Any]]:
     return merged
 
 
+def _gate_choice(settings: Any, fail_on: Level | None, fail_under: str | None) -> tuple[str | None, str | None]:
+    """--fail-on and --fail-under, else the configuration's fail_on and fail_under, checked."""
+    from relaudit.gate import GRADES
+
+    level = fail_on.value if fail_on else settings.get("fail_on")
+    grade = fail_under or settings.get("fail_under")
+    if level is not None and level not in [choice.value for choice in Level]:
+        raise UsageError(f"fail_on takes one of suggestion, warning, error, not '{level}'")
+    if grade is not None and str(grade).upper() not in GRADES:
+        raise UsageError(f"--fail-under takes one of {', '.join(GRADES)}, not '{grade}'")
+    return level, grade
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"relaudit {__version__}")
@@ -142,23 +155,18 @@ def audit(
     from relaudit.account import from_option
     from relaudit.config import load as load_config
     from relaudit.dates import parse_datetime
-    from relaudit.gate import GRADES, gate
+    from relaudit.gate import gate
     from relaudit.pipeline import AuditOptions
     from relaudit.pipeline import audit as run_audit
     from relaudit.render import RENDERERS
 
     settings = load_config(config)
-    fail_on_level = fail_on.value if fail_on else settings.get("fail_on")
-    fail_under = fail_under or settings.get("fail_under")
-    if fail_on_level is not None and fail_on_level not in [level.value for level in Level]:
-        raise UsageError(f"fail_on takes one of suggestion, warning, error, not '{fail_on_level}'")
+    fail_on_level, fail_under = _gate_choice(settings, fail_on, fail_under)
     moment = None
     if as_of is not None:
         moment = parse_datetime(as_of)
         if moment is None:
             raise UsageError(f"--as-of: cannot read '{as_of}' as a date (use ISO 8601, e.g. 2026-10-31T23:59:00Z)")
-    if fail_under is not None and fail_under.upper() not in GRADES:
-        raise UsageError(f"--fail-under takes one of {', '.join(GRADES)}, not '{fail_under}'")
     handles = account or _as_list(settings.get("account"))
     if handles and from_option(handles) is None:
         raise UsageError("--account: give a handle, e.g. --account brightbrew")
@@ -419,16 +427,10 @@ def batch(
     from relaudit.config import load as load_config
     from relaudit.dates import parse_datetime
     from relaudit.diff import read_json
-    from relaudit.gate import GRADES
     from relaudit.pipeline import load_rules
 
     settings = load_config(config)
-    fail_on_level = fail_on.value if fail_on else settings.get("fail_on")
-    fail_under = fail_under or settings.get("fail_under")
-    if fail_on_level is not None and fail_on_level not in [level.value for level in Level]:
-        raise UsageError(f"fail_on takes one of suggestion, warning, error, not '{fail_on_level}'")
-    if fail_under is not None and fail_under.upper() not in GRADES:
-        raise UsageError(f"--fail-under takes one of {', '.join(GRADES)}, not '{fail_under}'")
+    fail_on_level, fail_under = _gate_choice(settings, fail_on, fail_under)
     if as_of is not None and parse_datetime(as_of) is None:
         raise UsageError(f"--as-of: cannot read '{as_of}' as a date (use ISO 8601, e.g. 2026-10-31T23:59:00Z)")
     if account and not by_account:

@@ -329,29 +329,9 @@ def scan_csv(text: str) -> Iterator[tuple[int, list[Cell]]]:
     i, line, column, size = 0, 1, 1, len(text)
     row_line = 1
     while i <= size:
-        start, start_line, start_column = i, line, column
-        chars: list[str] = []
-        if i < size and text[i] == '"':
-            i, column = i + 1, column + 1
-            while i < size:
-                char = text[i]
-                if char == '"':
-                    if i + 1 < size and text[i + 1] == '"':
-                        chars.append('"')
-                        i, column = i + 2, column + 2
-                        continue
-                    i, column = i + 1, column + 1
-                    break
-                chars.append(char)
-                i += 1
-                line, column = (line + 1, 1) if char == "\n" else (line, column + 1)
-        end = i
-        while end < size and text[end] not in ",\r\n":
-            end += 1
-        chars.append(text[i:end])
-        column += end - i
-        i = end
-        row.append(("".join(chars), start, start_line, start_column))
+        value, end, end_line, end_column = _walk_cell(text, i, line, column, None)
+        row.append((value, i, line, column))
+        i, line, column = end, end_line, end_column
         if i < size and text[i] == ",":
             i, column = i + 1, column + 1
             continue
@@ -365,24 +345,42 @@ def scan_csv(text: str) -> Iterator[tuple[int, list[Cell]]]:
 
 def cell_positions(text: str, cell: Cell) -> list[tuple[int, int]]:
     """The (line, column) of each character of a cell's value, walking its raw text again."""
-    _, i, line, column = cell
-    size = len(text)
     where: list[tuple[int, int]] = []
+    _walk_cell(text, cell[1], cell[2], cell[3], where)
+    return where
+
+
+def _walk_cell(
+    text: str, i: int, line: int, column: int, where: list[tuple[int, int]] | None
+) -> tuple[str, int, int, int]:
+    """Read one cell from offset i: its value and where reading stopped (offset, line, column).
+
+    With `where`, the (line, column) of each value character is appended to it; a doubled quote is one character.
+    """
+    size = len(text)
+    chars: list[str] = []
     if i < size and text[i] == '"':
         i, column = i + 1, column + 1
         while i < size:
             char = text[i]
             if char == '"':
                 if i + 1 < size and text[i + 1] == '"':
-                    where.append((line, column))
+                    chars.append('"')
+                    if where is not None:
+                        where.append((line, column))
                     i, column = i + 2, column + 2
                     continue
                 i, column = i + 1, column + 1
                 break
-            where.append((line, column))
+            chars.append(char)
+            if where is not None:
+                where.append((line, column))
             i += 1
             line, column = (line + 1, 1) if char == "\n" else (line, column + 1)
-    while i < size and text[i] not in ",\r\n":
-        where.append((line, column))
-        i, column = i + 1, column + 1
-    return where
+    end = i
+    while end < size and text[end] not in ",\r\n":
+        end += 1
+    chars.append(text[i:end])
+    if where is not None:
+        where.extend((line, column + k) for k in range(end - i))
+    return "".join(chars), end, line, column + end - i
