@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -22,11 +23,11 @@ _shared: dict[str, Any] = {}
 
 def worker_count(messages: int, jobs: int | None = None) -> int:
     """How many processes to use: `jobs` when given, else every core for a large export where fork exists."""
+    if not _can_fork() or multiprocessing.current_process().daemon:  # a pool's worker cannot start workers
+        return 1
     if jobs is not None:
         return max(1, jobs)
-    if messages < MIN_MESSAGES or "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    if multiprocessing.current_process().daemon:  # a pool's worker (e.g. a batch's) cannot start workers itself
+    if messages < MIN_MESSAGES:
         return 1
     env = os.environ.get("RELAUDIT_JOBS", "")
     if env.isdigit() and int(env) > 0:
@@ -34,9 +35,16 @@ def worker_count(messages: int, jobs: int | None = None) -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
+def _can_fork() -> bool:
+    """Whether forked workers can be used here: on Linux only."""
+    # macOS has fork, but its system libraries are not safe after it (Python switched macOS to spawn for that), and
+    # Windows has none: there everything runs in this process.
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
 def map_slices(function: Callable[[int, int], list[Any]], count: int, workers: int, **state: Any) -> list[Any]:
     """function(start, end) over `workers` contiguous slices of range(count), results concatenated in order."""
-    if workers <= 1 or count < 2:
+    if workers <= 1 or count < 2 or not _can_fork():
         _shared.update(state)
         try:
             return function(0, count)
