@@ -36,6 +36,7 @@ from relaudit.loaders.base import UNKNOWN_OWNER, LoadItem, LoadNotice
 from relaudit.loaders.container import Container
 from relaudit.loaders.jsondoc import member_head, read_json, safe_container, text
 from relaudit.loaders.jsonstream import list_prefix, stream_items
+from relaudit.loaders.meta import repaired_entries
 from relaudit.loaders.mojibake import repair_tree
 from relaudit.model import RawRecord, Skipped, Source
 
@@ -95,27 +96,14 @@ def load(path: Path) -> Iterator[LoadItem]:
     if not owner:
         yield LoadNotice(str(path), "the account's name is unknown (no profile or post titles); give --account")
     for member, kind in members:
-        display = container.display(member)
-        prefix = list_prefix(container, member)
-        if isinstance(prefix, Skipped):
-            yield prefix
-            continue
-        if prefix is None:
-            yield Skipped(Source(display, 1, unit="record"), f"expected a list of {kind}; none could be read")
-            continue
         id_prefix = _id_prefix(member, kind)
-        for item in stream_items(container, member, prefix):
-            if not isinstance(item, tuple):
-                yield item
-                continue
-            number, entry = item
-            source = Source(display, number, unit="record")
-            record_id = f"{id_prefix}-{number}"
-            repaired = repair_tree(entry)
-            if kind == "posts":
-                yield _post(repaired, source, record_id, owner or UNKNOWN_OWNER)
+        record = _post if kind == "posts" else _comment
+        for item in repaired_entries(container, member, kind):
+            if isinstance(item, tuple):
+                source, number, entry = item
+                yield record(entry, source, f"{id_prefix}-{number}", owner or UNKNOWN_OWNER)
             else:
-                yield _comment(repaired, source, record_id, owner or UNKNOWN_OWNER)
+                yield item
 
 
 def _post(entry: Any, source: Source, record_id: str, owner: str) -> RawRecord | Skipped:

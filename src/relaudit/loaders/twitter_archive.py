@@ -20,8 +20,9 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from relaudit.decoding import decode_bytes
 from relaudit.errors import InputError
-from relaudit.loaders.base import FALLBACK_ENCODINGS, UNKNOWN_OWNER, LoadItem, LoadNotice, head
+from relaudit.loaders.base import UNKNOWN_OWNER, LoadItem, LoadNotice, head
 from relaudit.loaders.container import Container
 from relaudit.loaders.jsonstream import Element, stream_array
 from relaudit.model import RawRecord, Skipped, Source
@@ -169,19 +170,6 @@ def _infer_owner(container: Container, members: list[str]) -> str | None:
     return None
 
 
-def _decode(raw: bytes) -> tuple[str, str | None]:
-    try:
-        return raw.decode("utf-8-sig"), None
-    except UnicodeDecodeError:
-        pass
-    for encoding in FALLBACK_ENCODINGS:
-        try:
-            return raw.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
-
-
 def _member_key(name: str) -> tuple[str, int]:
     path = PurePosixPath(name)
     match = _TWEETS_MEMBER.match(path.name)
@@ -210,14 +198,14 @@ def _owner_file(path: Path, file_name: str) -> str | None:
             folder = path if path.is_dir() else path.parent
             for candidate in (folder / "data" / file_name, folder / file_name):
                 if candidate.is_file():
-                    return _decode(candidate.read_bytes())[0]
+                    return decode_bytes(candidate.read_bytes())[0]
             return None
         container = Container(path)
         names = container.find(file_name)
         if not names:
             return None
         with container.open(sorted(names, key=len)[0]) as handle:
-            return _decode(handle.read())[0]
+            return decode_bytes(handle.read())[0]
     except (OSError, InputError):
         return None
 
