@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from relaudit.casefold import CasePattern
 from relaudit.patterns import PatternTimeout, compile_pattern
 from relaudit.pipeline import AuditOptions, audit
 
@@ -51,7 +52,8 @@ def test_shipped_patterns_run_on_re_and_users_are_bounded(tmp_path):
     from relaudit.pipeline import load_rules
 
     shipped = {r.id: r for r in load_rules()}
-    assert isinstance(shipped["exposes-personal-data"].options["_pattern"].compiled, re.Pattern)
+    compiled = shipped["exposes-personal-data"].options["_pattern"].compiled
+    assert isinstance(compiled, CasePattern) and isinstance(compiled.exact, re.Pattern)  # re, not regex
     overridden = {r.id: r for r in load_rules(overrides={"exposes-personal-data": {"pattern": "x+"}})}
     assert overridden["exposes-personal-data"].options["_pattern"].bounded  # changed by the user: time-bounded
     assert compile_pattern(EVIL).bounded and not compile_pattern("a+", trusted=True).bounded
@@ -60,4 +62,4 @@ def test_shipped_patterns_run_on_re_and_users_are_bounded(tmp_path):
 def test_ordinary_patterns_behave_like_re():
     pattern = compile_pattern(r"\border\s*#?\d{5,}", ignore_case=True)
     assert pattern.findall_text("Order #12345 and ORDER 678901") == ["Order #12345", "ORDER 678901"]
-    assert compile_pattern("ABC", ignore_case=False).search("abc") is None
+    assert compile_pattern("ABC", ignore_case=False).search("abc") is False

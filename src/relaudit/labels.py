@@ -106,7 +106,7 @@ class Labeller:
             self_refs = self.lexicons["self-reference"].count_words(words)
             self_refs += sum(1 for handle in message.mentions if handle in self.own_handles)
             if self.brand_names is not None:
-                self_refs += len(self.brand_names.findall(text))
+                self_refs += len(self.brand_names.spans(text))
             original = role is Role.ORIGINAL
             return Labels(
                 promotional=original and self._passes("promotional", text),

@@ -10,6 +10,7 @@ from typing import Any
 import regex
 import yaml
 
+from relaudit.casefold import CasePattern
 from relaudit.errors import RulePackError
 from relaudit.patterns import PatternTimeout, SafePattern, compile_pattern
 
@@ -41,7 +42,7 @@ class Lexicon:
     bias: float
     signals: dict[str, float]
     min_words: int
-    _phrases: re.Pattern[str] | None
+    _phrases: CasePattern | None
     _patterns: tuple[tuple[SafePattern, Cue], ...]
     _by_phrase: dict[str, Cue]
 
@@ -50,8 +51,8 @@ class Lexicon:
         found: dict[str, Cue] = {}
         text = text.replace("\u2019", "'")  # curly apostrophes, as phones type them
         if self._phrases is not None:
-            for match in self._phrases.finditer(text):
-                cue = self._by_phrase.get(_fold(match.group(0)))
+            for phrase in self._phrases.found(text):
+                cue = self._by_phrase.get(_fold(phrase))
                 if cue is not None:
                     found.setdefault(cue.text, cue)
         for pattern, cue in self._patterns:
@@ -116,13 +117,13 @@ def load_lexicon(path: Path) -> Lexicon:
     )
 
 
-def phrase_pattern(phrases: list[str]) -> re.Pattern[str] | None:
+def phrase_pattern(phrases: list[str]) -> CasePattern | None:
     """One case-insensitive, word-bounded alternation for a phrase list, longest phrases first."""
     if not phrases:
         return None
     parts = sorted({_fold(p) for p in phrases}, key=len, reverse=True)
     body = "|".join(r"\s+".join(re.escape(word) for word in part.split()) for part in parts)
-    return re.compile(rf"(?<![\w'])(?:{body})(?![\w'])", re.IGNORECASE)
+    return CasePattern(rf"(?<![\w'])(?:{body})(?![\w'])")
 
 
 def _cue(path: Path, index: int, entry: Any) -> Cue:

@@ -18,6 +18,8 @@ from typing import Any
 
 import regex
 
+from relaudit.casefold import CasePattern
+
 # Per search, per message: ordinary patterns finish in microseconds, so this only stops runaway backtracking; a
 # whole second keeps a loaded machine from tripping it (and a rule that trips it is dropped for the rest of the run).
 TIME_BOUND_SECONDS = 1.0
@@ -36,7 +38,7 @@ class SafePattern:
     """A compiled pattern: time-bounded (`regex`) for users' files, plain `re` for relaudit's own."""
 
     source: str
-    compiled: Any  # regex.Pattern[str] when bounded, re.Pattern[str] when trusted
+    compiled: Any  # regex.Pattern[str] when bounded, re.Pattern[str] or CasePattern when trusted
     bounded: bool = True
 
     def _finditer(self, text: str) -> Iterator[Any]:
@@ -44,24 +46,23 @@ class SafePattern:
             return self.compiled.finditer(text, timeout=TIME_BOUND_SECONDS)
         return self.compiled.finditer(text)
 
-    def search(self, text: str) -> Any:
-        """The first match, or None; PatternTimeout when the time bound is hit."""
+    def search(self, text: str) -> bool:
+        """Whether the pattern matches anywhere; PatternTimeout when the time bound is hit."""
         try:
             if self.bounded:
-                return self.compiled.search(text, timeout=TIME_BOUND_SECONDS)
-            return self.compiled.search(text)
+                return self.compiled.search(text, timeout=TIME_BOUND_SECONDS) is not None
+            return bool(self.compiled.search(text))
         except TimeoutError as error:
             raise PatternTimeout(self.source) from error
 
     def findall_text(self, text: str) -> list[str]:
         """Every whole match's text; PatternTimeout when the time bound is hit."""
-        try:
-            return [m.group(0) for m in self._finditer(text)]
-        except TimeoutError as error:
-            raise PatternTimeout(self.source) from error
+        return [text[start:end] for start, end in self.spans(text)]
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Where every whole match is (start, end); PatternTimeout when the time bound is hit."""
+        if isinstance(self.compiled, CasePattern):
+            return self.compiled.spans(text)
         try:
             return [m.span() for m in self._finditer(text)]
         except TimeoutError as error:
@@ -76,7 +77,8 @@ def compile_pattern(source: str, ignore_case: bool = True, trusted: bool = False
     """
     if trusted:
         try:
-            return SafePattern(source, re.compile(source, re.IGNORECASE if ignore_case else 0), bounded=False)
+            compiled = CasePattern(source) if ignore_case else re.compile(source)
+            return SafePattern(source, compiled, bounded=False)
         except re.error:
             pass
     flags = regex.IGNORECASE if ignore_case else 0

@@ -26,7 +26,7 @@ def spans(rule_type: str, options: dict[str, Any], message: Message, labeller: L
         found = [s for c in options["conditions"] for s in spans(c["type"], c["options"], message, labeller)]
         return sorted(set(found))
     if rule_type == "phrases":
-        return [m.span() for m in options["_pattern"].finditer(text)]
+        return options["_pattern"].spans(text)
     if rule_type == "pattern":
         return list(options["_pattern"].spans(text))
     if rule_type == "count":
@@ -41,7 +41,7 @@ def spans(rule_type: str, options: dict[str, Any], message: Message, labeller: L
     if rule_type == "ratio":
         words = labeller.lexicons["self-reference"].words
         pattern = phrase_pattern(sorted(words))
-        return [m.span() for m in pattern.finditer(text)] if pattern else []
+        return pattern.spans(text) if pattern else []
     if rule_type == "sentiment":
         below = options.get("below")
         return [m.span() for m in _WORD.finditer(text) if below is not None and polarity(m.group(0)) < 0]

@@ -22,7 +22,7 @@ def _phrases(options: dict[str, Any], ctx: Context) -> Hit | None:
     text = ctx.message.text
     if options["_exceptions"] is not None and options["_exceptions"].search(text):
         return None
-    found = [m.group(0) for m in options["_pattern"].finditer(text)]
+    found = options["_pattern"].found(text)
     if len(found) < options.get("min", 1):
         return None
     unique = list(dict.fromkeys(f.lower() for f in found))

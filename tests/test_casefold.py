@@ -1,0 +1,143 @@
+"""Matching the folded text without IGNORECASE finds exactly what IGNORECASE finds, at the same places."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from relaudit.casefold import CasePattern, fold, foldable
+from relaudit.labels import LEXICONS
+from relaudit.lexicon import load_lexicon
+from relaudit.pipeline import load_rules
+from relaudit.resources import rules_dir
+from tests.conftest import SHARED_DATA
+from tests.test_sentiment import shared_texts
+
+
+def shipped_patterns() -> list[str]:
+    """Every case-insensitive pattern relaudit ships: lexicon cues and phrase lists, rule patterns and phrases."""
+    sources = []
+    for name in LEXICONS:
+        lexicon = load_lexicon(rules_dir() / "lexicons" / f"{name}.yaml")
+        sources += [c.text for c in lexicon.cues if c.kind == "pattern"]
+        if lexicon._phrases is not None:
+            sources.append(lexicon._phrases.pattern)
+    for rule in load_rules():
+        stack = [(rule.type, rule.options)]
+        while stack:
+            _kind, options = stack.pop()
+            stack += [(c["type"], c["options"]) for c in options.get("conditions", [])]
+            if "condition" in options:
+                stack.append((options["condition"]["type"], options["condition"]["options"]))
+            for key in ("_pattern", "_exceptions"):
+                compiled = options.get(key)
+                if isinstance(compiled, CasePattern):
+                    sources.append(compiled.pattern)
+                elif compiled is not None and isinstance(getattr(compiled, "compiled", None), CasePattern):
+                    sources.append(compiled.compiled.pattern)
+    return sources
+
+
+def exact(source: str, text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in re.finditer(source, text, re.IGNORECASE)]
+
+
+def differences(sources: list[str], texts: list[str]) -> list[tuple[str, str]]:
+    compiled = [CasePattern(s) for s in sources]
+    return [(p.pattern, t) for t in texts for p in compiled if p.spans(t) != exact(p.pattern, t)]
+
+
+# --- which patterns and texts may take the fast way (hand-decided) ---
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (r"\b(?:refund|charged?)\b", True),
+        (r"[!?]{2,}", True),
+        (r"\border\s*#?\d{5,}\S*\W\B\A\Z", True),  # upper-case escapes that are classes or anchors
+        (r"(?<![\w'])(?:please\ help|why)(?![\w'])", True),
+        (r"\bOrder\b", False),  # an upper-case letter: IGNORECASE would let it match "order"
+        (r"[A-Z]{4,}", False),
+        (r"\x41", False),  # a letter by its code
+        (r"\u0041", False),
+        (r"\N{LATIN SMALL LETTER A}", False),
+        (r"(a)\1", False),  # a back-reference
+        (r"(?-i:abc)", False),  # an inline flag
+        (r"café", False),  # not ASCII
+    ],
+)
+def test_foldable(source: str, expected: bool) -> None:
+    assert foldable(source) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("My Order IS late", "my order is late"),
+        ("Still broken \U0001f621 — day 3", "still broken \U0001f621 — day 3"),  # emoji and dash: uncased
+        ("It's “fine”", "it's “fine”"),
+        ("Café closed", None),  # a cased non-ASCII letter: the exact way
+        ("\u212a", None),  # KELVIN SIGN folds onto k under IGNORECASE
+        ("İstanbul", None),  # lower-cases to two characters
+        ("ſorry", None),  # long s matches s under IGNORECASE
+        ("", ""),
+    ],
+)
+def test_fold(text: str, expected: str | None) -> None:
+    assert fold(text) == expected
+
+
+def test_unfoldable_texts_still_match_as_ignorecase_does() -> None:
+    pattern = CasePattern(r"\bks?\b")
+    for text in ("\u212a", "K", "\u212as", "İ K", "ſ k"):
+        assert pattern.spans(text) == exact(pattern.pattern, text)
+    assert CasePattern(r"\bsorry\b").search("ſorry")  # IGNORECASE's long-s folding, kept
+    assert CasePattern(r"order").found("Your ORDER, your Order") == ["ORDER", "Order"]  # as written, not lower-cased
+
+
+def test_a_pattern_with_capitals_is_never_folded() -> None:
+    pattern = CasePattern(r"\bOK\b")
+    assert pattern.folded is None
+    assert pattern.search("ok then") and pattern.spans("Ok OK ok") == [(0, 2), (3, 5), (6, 8)]
+
+
+# --- every shipped pattern, both ways, on many texts ---
+
+PIECES = [
+    "refund", "REFUND", "Refunded", "order", "#12345", "still", "waiting", "3 days", "not", "can't", "can’t", "won't",
+    "why", "please help", "PLEASE   HELP", "@brand", "https://t.co/x", "!!", "??", "?!", "broken", "Broke", "app",
+    "customer service", "you", "your", "we", "our", "shop now", "limited time", "sorry", "apologies", "thanks",
+    "love", "\U0001f621", "\U0001f64f", "—", "“", "”", "é", "\u212a", "İ", "ſ", "Σ", "ß", "ﬁ", "-", "'", "_", "0",
+    "a@b.co", "+44 20 7946 0958", "acct no. 998877",
+]  # fmt: skip
+GLUE = [" ", "", "  ", "\n", ", ", ". ", "-", "'", "_", "/", "…", "\u00a0"]
+
+
+def generated_texts(count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    texts = []
+    for _ in range(count):
+        parts = [rng.choice(PIECES) + rng.choice(GLUE) for _ in range(rng.randint(1, 14))]
+        texts.append("".join(parts))
+    return texts
+
+
+def test_shipped_patterns_are_found_and_mostly_foldable() -> None:
+    sources = shipped_patterns()
+    assert len(sources) >= 20
+    assert sum(foldable(s) for s in sources) >= len(sources) - 2
+
+
+def test_identical_to_ignorecase_on_generated_texts() -> None:
+    assert differences(shipped_patterns(), generated_texts(4000, seed=11)) == []
+
+
+def test_identical_to_ignorecase_on_every_text_in_the_real_exports() -> None:
+    if not SHARED_DATA.is_dir():
+        pytest.skip("../shared/data is not beside the repository")
+    texts = sorted(shared_texts(SHARED_DATA))
+    assert len(texts) > 30_000
+    assert differences(shipped_patterns(), texts) == []
