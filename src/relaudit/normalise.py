@@ -81,7 +81,10 @@ def _text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return _SURROGATE.sub("\ufffd", str(value)).strip()
+    text = str(value)
+    if text.isascii():  # no surrogate can be there: spares the search on almost every field
+        return text.strip()
+    return _SURROGATE.sub("\ufffd", text).strip()
 
 
 def _flag(value: object) -> bool:

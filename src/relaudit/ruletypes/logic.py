@@ -13,15 +13,35 @@ def _run(condition: dict[str, Any], ctx: Context) -> Hit | None:
     return RULE_TYPES[condition["type"]].check(condition["options"], ctx)
 
 
+# Conditions that cost far more than a phrase or pattern search (sentiment runs TextBlob's tokenizer and lexicon).
+_COSTLY = frozenset({"sentiment"})
+
+
+def _costly(condition: dict[str, Any]) -> bool:
+    if condition["type"] in _COSTLY:
+        return True
+    options = condition["options"]
+    return any(_costly(c) for c in options.get("conditions", ())) or (
+        "condition" in options and _costly(options["condition"])
+    )
+
+
 def _all(options: dict[str, Any], ctx: Context) -> Hit | None:
-    values: dict[str, Any] = {}
-    severity = 0.0
-    for condition in options["conditions"]:
-        hit = _run(condition, ctx)
+    conditions = options["conditions"]
+    # Every condition must hit, so the cheap ones are tried first: a miss there spares the costly ones. The hits are
+    # then merged in the order the rule lists them, so the finding is the same as in that order.
+    order = sorted(range(len(conditions)), key=lambda i: _costly(conditions[i]))
+    hits: dict[int, Hit] = {}
+    for index in order:
+        hit = _run(conditions[index], ctx)
         if hit is None:
             return None
-        values.update(hit.values)
-        severity += hit.severity
+        hits[index] = hit
+    values: dict[str, Any] = {}
+    severity = 0.0
+    for index in range(len(conditions)):
+        values.update(hits[index].values)
+        severity += hits[index].severity
     return Hit(values, severity)
 
 
