@@ -38,3 +38,21 @@ def test_worker_count_defaults():
     assert worker_count(MIN_MESSAGES, jobs=1) == 1
     assert worker_count(5, jobs=2) == 2  # asked for
     assert worker_count(MIN_MESSAGES) >= 1
+
+
+def test_labels_survive_packing():
+    import dataclasses
+
+    from relaudit.labels import Labels
+    from relaudit.pipeline import _unpack
+
+    values = dict(
+        complaint=True, complaint_score=0.25, cues=("problem word", "[negation]"), question=True, praise=True,
+        promotional=True, asks_question=True, self_refs=3, audience_refs=2, polarity=-0.5, not_labelled=True,
+    )  # fmt: skip
+    assert list(values) == [f.name for f in dataclasses.fields(Labels)]  # every field, in order
+    labels = Labels(**values)
+    assert labels.packed() == tuple(values.values())
+    first, second, other = _unpack([labels.packed(), labels.packed(), Labels().packed()])
+    assert first == labels and first is second  # equal labels are one object
+    assert other == Labels()

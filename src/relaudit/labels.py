@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from relaudit.complaints import detect_complaint
 from relaudit.conversations import Role
@@ -39,6 +40,22 @@ class Labels:
     audience_refs: int = 0
     polarity: float | None = None
     not_labelled: bool = False  # the English lexicons cannot judge it (another language)
+
+    def packed(self) -> tuple[Any, ...]:
+        """The fields in order, as plain values (what a worker process sends back): Labels(*packed) is equal."""
+        return (
+            self.complaint,
+            self.complaint_score,
+            self.cues,
+            self.question,
+            self.praise,
+            self.promotional,
+            self.asks_question,
+            self.self_refs,
+            self.audience_refs,
+            self.polarity,
+            self.not_labelled,
+        )
 
     def names(self) -> list[str]:
         """The label names that apply."""
