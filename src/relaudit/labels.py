@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
 from relaudit.complaints import detect_complaint
 from relaudit.conversations import Role
+from relaudit.filecache import cached
 from relaudit.lexicon import load_lexicon, phrase_pattern, tokens
 from relaudit.model import Message
 
@@ -73,7 +74,7 @@ def _foreign_words(path: Path) -> frozenset[str]:
     """The `foreign` list of the language file (function words of languages the lexicons do not cover)."""
     import yaml
 
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     return frozenset(str(w).lower() for w in data.get("foreign") or [])
 
 
@@ -96,9 +97,14 @@ class Labeller:
     """Labels messages by role with one set of lexicons."""
 
     def __init__(self, lexicon_dir: Path, own_handles: frozenset[str], brand_names: tuple[str, ...] = ()) -> None:
-        self.lexicons = {name: load_lexicon(lexicon_dir / f"{name}.yaml") for name in LEXICONS}
+        self.lexicons = {
+            name: cached("lexicon", lexicon_dir / f"{name}.yaml", partial(load_lexicon, lexicon_dir / f"{name}.yaml"))
+            for name in LEXICONS
+        }
         self.own_handles = own_handles
-        self.foreign_words = _foreign_words(lexicon_dir / "english.yaml")
+        self.foreign_words = cached(
+            "foreign", lexicon_dir / "english.yaml", partial(_foreign_words, lexicon_dir / "english.yaml")
+        )
         self.brand_names = phrase_pattern(list(brand_names)) if brand_names else None
 
     def label(self, message: Message, role: Role) -> Labels:

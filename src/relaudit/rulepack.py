@@ -6,6 +6,7 @@ import re
 import string
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import regex
 import yaml
 
 from relaudit.errors import RulePackError
+from relaudit.filecache import cached
 from relaudit.ruletypes import COMBINATORS, RULE_TYPES
 from relaudit.ruletypes.base import OptionError
 from relaudit.yamlsafe import YamlLimitError, load_bounded
@@ -108,7 +110,9 @@ def load_packs(
     by_id: dict[str, Rule] = {}
     builtin_ids: set[str] = set()
     for path in [*builtin, *paths]:
-        for rule in _load_file(path, overrides or {}, trusted=path in builtin):
+        trusted = path in builtin
+        key = repr((trusted, overrides or {}))  # the configuration's overrides change the rules read
+        for rule in cached("rules", path, partial(_load_file, path, overrides or {}, trusted=trusted), key):
             earlier = by_id.get(rule.id)
             if earlier is not None and (rule.id not in builtin_ids or path in builtin):
                 raise RulePackError(f"{rule.origin}: rule '{rule.id}': id: duplicate of the rule at {earlier.origin}")

@@ -1,0 +1,25 @@
+"""Reading a rules or lexicon file once per process: a batch audits hundreds of feeds with the same files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+
+# (what, absolute path, modification time, size, extra key) -> the parsed file. An edited file has another key,
+# so it is read again; values must not be mutated by their users (rules, lexicons and curves never are).
+_CACHE: dict[tuple[str, str, int, int, str], object] = {}
+
+
+def cached(kind: str, path: Path, load: Callable[[], T], extra: str = "") -> T:
+    """load() the first time this file is asked for in this state, the same object afterwards."""
+    try:
+        status = path.stat()
+    except OSError:
+        return load()  # the loader reports the missing or unreadable file in its own words
+    key = (kind, str(path.absolute()), status.st_mtime_ns, status.st_size, extra)
+    if key not in _CACHE:
+        _CACHE[key] = load()
+    return _CACHE[key]  # type: ignore[return-value]
