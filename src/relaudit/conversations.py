@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
+from operator import attrgetter
 
 from relaudit.account import Account
 from relaudit.model import Message
@@ -25,7 +26,8 @@ class Role(str, Enum):
     @property
     def is_own(self) -> bool:
         """True for the account's own messages of any kind."""
-        return self in (Role.ORIGINAL, Role.REPLY, Role.REPOST)
+        # identity tests: `in` a tuple or set would call the str-Enum's Python-level __eq__ or __hash__
+        return self is Role.ORIGINAL or self is Role.REPLY or self is Role.REPOST
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,8 @@ def build(
     messages: Sequence[Message], account: Account, as_of: datetime | None, pending_window: timedelta
 ) -> Conversations:
     """Assign roles, link replies, find first responses and pending messages (ids must be unique)."""
-    ordered = tuple(sorted(messages, key=lambda m: (m.created_at, m.id)))
+    # by (created_at, id): by id, then stably by time; two C-level key sorts, fast on the near-sorted input exports are
+    ordered = tuple(sorted(sorted(messages, key=attrgetter("id")), key=attrgetter("created_at")))
     by_id = {m.id: m for m in ordered}
     parents = {m.id: m.in_reply_to for m in ordered if m.in_reply_to in by_id and m.in_reply_to != m.id}
     order, notes = _tree_order(ordered, parents)
@@ -79,13 +82,30 @@ def build(
 
 
 def _tree_order(ordered: Sequence[Message], parents: dict[str, str]) -> tuple[list[Message], tuple[str, ...]]:
-    """Messages with every parent before its children; reply cycles (hostile input) are broken."""
+    """Messages with every parent before its children (breadth first from each root); reply cycles are broken."""
     children: dict[str, list[str]] = {}
     for child, parent in parents.items():
         children.setdefault(parent, []).append(child)
     by_id = {m.id: m for m in ordered}
-    placed: set[str] = set()
     order: list[Message] = []
+    append = order.append
+    # From the roots, every message is reached once: each has one parent. Only a cycle is out of their reach.
+    for message in ordered:
+        if message.id in parents:
+            continue
+        append(message)
+        below = children.get(message.id)
+        if below is not None:
+            queue = deque(below)
+            while queue:
+                current = queue.popleft()
+                append(by_id[current])
+                more = children.get(current)
+                if more is not None:
+                    queue.extend(more)
+    if len(order) == len(ordered):
+        return order, ()
+    placed = {m.id for m in order}
     notes: list[str] = []
 
     def walk(root: str) -> None:
@@ -93,16 +113,13 @@ def _tree_order(ordered: Sequence[Message], parents: dict[str, str]) -> tuple[li
         placed.add(root)
         while queue:
             current = queue.popleft()
-            order.append(by_id[current])
+            append(by_id[current])
             for child in children.get(current, ()):
                 if child not in placed:
                     placed.add(child)
                     queue.append(child)
 
-    for message in ordered:
-        if message.id not in parents:
-            walk(message.id)
-    for message in ordered:  # whatever is left hangs off a cycle
+    for message in ordered:  # whatever is left hangs off a cycle (hostile input)
         if message.id not in placed:
             notes.append(f"{message.source}: reply cycle through message {message.id}; link to its parent ignored")
             del parents[message.id]
@@ -114,28 +131,34 @@ def _roles(
     order: list[Message], by_id: dict[str, Message], parents: dict[str, str], handles: frozenset[str]
 ) -> dict[str, Role]:
     roles: dict[str, Role] = {}
+    original, reply, repost, inbound, context = Role.ORIGINAL, Role.REPLY, Role.REPOST, Role.INBOUND, Role.CONTEXT
     for message in order:
         parent_id = parents.get(message.id)
-        parent_author = by_id[parent_id].author if parent_id else message.in_reply_to_author
         if message.author in handles:
             if message.is_repost:
-                roles[message.id] = Role.REPOST
+                roles[message.id] = repost
             # A reply whose parent author is unknown is taken as a reply to someone else: self-threads keep
             # their parent in the export (or name the author), so the unknown case is nearly always a customer.
-            elif message.in_reply_to and parent_author not in handles:
-                roles[message.id] = Role.REPLY
+            elif (
+                message.in_reply_to
+                and (by_id[parent_id].author if parent_id else message.in_reply_to_author) not in handles
+            ):
+                roles[message.id] = reply
             else:
-                roles[message.id] = Role.ORIGINAL
+                roles[message.id] = original
             continue
-        parent_role = roles.get(parent_id) if parent_id else None
-        addressed = (
-            any(h in handles for h in message.mentions)
-            or (parent_role is not None and (parent_role.is_own or parent_role is Role.INBOUND))
-            or (parent_id is None and parent_author in handles)
-        )
         # Others' reposts and private messages are context: they ask nothing of the account in public.
-        inbound = addressed and not message.is_repost and not message.is_private
-        roles[message.id] = Role.INBOUND if inbound else Role.CONTEXT
+        if message.is_repost or message.is_private:
+            roles[message.id] = context
+            continue
+        if parent_id is not None:
+            parent_role = roles.get(parent_id)  # set: parents come first in `order`
+            addressed = parent_role is not None and parent_role is not context  # own or inbound
+        else:
+            addressed = message.in_reply_to_author in handles
+        if not addressed and message.mentions:
+            addressed = any(h in handles for h in message.mentions)
+        roles[message.id] = inbound if addressed else context
     return roles
 
 
@@ -152,8 +175,10 @@ def _responses(
     responses: dict[str, Response] = {}
     visited: set[str] = set()
     waiting: list[tuple[datetime, str]] = []  # heap of skewed, unanswered inbound ancestors
+    inbound, original, reply, repost = Role.INBOUND, Role.ORIGINAL, Role.REPLY, Role.REPOST
     for own in ordered:
-        if not roles[own.id].is_own:
+        role = roles[own.id]
+        if role is not original and role is not reply and role is not repost:
             continue
         while waiting and waiting[0][1] in responses:
             heapq.heappop(waiting)
@@ -165,7 +190,7 @@ def _responses(
                 break
             visited.add(current)
             ancestor = by_id[current]
-            if roles[current] is Role.INBOUND and current not in responses:
+            if roles[current] is inbound and current not in responses:
                 if ancestor.created_at < own.created_at:
                     minutes = (own.created_at - ancestor.created_at).total_seconds() / 60
                     responses[current] = Response(own.id, minutes)
