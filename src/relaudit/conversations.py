@@ -30,7 +30,7 @@ class Role(str, Enum):
         return self is Role.ORIGINAL or self is Role.REPLY or self is Role.REPOST
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Response:
     """The first own message that answered an inbound message."""
 

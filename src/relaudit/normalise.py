@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import sys
 
 from relaudit.dates import parse_datetime
 from relaudit.model import Message, RawRecord, Skipped
@@ -50,7 +51,7 @@ def normalise(record: RawRecord) -> Message | Skipped:
         url=_text(fields.get("url")) or None,
         is_private=_flag(fields.get("is_private")),
         # each pattern needs its marker character, so most texts skip most of them
-        mentions=tuple(dict.fromkeys(m.lower() for m in _MENTION.findall(text))) if "@" in text else (),
+        mentions=tuple(dict.fromkeys(sys.intern(m.lower()) for m in _MENTION.findall(text))) if "@" in text else (),
         hashtags=tuple(dict.fromkeys(h.lower() for h in _HASHTAG.findall(text))) if "#" in text else (),
         urls=tuple(url.rstrip(".,;:!?)]}'\"") for url in _URL.findall(text)) if "://" in text else (),
     )
@@ -58,7 +59,8 @@ def normalise(record: RawRecord) -> Message | Skipped:
 
 def handle(value: str | None) -> str:
     """A handle as relaudit compares them: lower-case, no leading @, no surrounding space."""
-    return (value or "").strip().lstrip("@").strip().lower()
+    # interned: an export names a few thousand people a million times, so one string each, not one per message
+    return sys.intern((value or "").strip().lstrip("@").strip().lower())
 
 
 def plain_text(text: str, kind: str) -> str:
@@ -77,17 +79,21 @@ def _one_line(text: str) -> str:
 
 
 def _text(value: object) -> str:
+    if type(value) is str and value.isascii():  # nearly every field: no surrogate can be in ASCII
+        return value.strip()
     if value is None or isinstance(value, (dict, list)):
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value)
-    if text.isascii():  # no surrogate can be there: spares the search on almost every field
+    if text.isascii():
         return text.strip()
     return _SURROGATE.sub("\ufffd", text).strip()
 
 
 def _flag(value: object) -> bool:
+    if value is None or value is False:
+        return False
     if isinstance(value, bool):
         return value
     if isinstance(value, (int, float)):
@@ -96,6 +102,8 @@ def _flag(value: object) -> bool:
 
 
 def _count(value: object) -> int | None:
+    if type(value) is int and -(2**53) <= value <= 2**53:  # what int(float(str(value))) gives back unchanged
+        return value
     if isinstance(value, bool) or value in (None, ""):
         return None
     try:

@@ -19,7 +19,7 @@ from relaudit.errors import InputError, UsageError
 from relaudit.grade import grade, load_grading
 from relaudit.labels import Labeller, Labels, polarity
 from relaudit.loaders.base import LoadNotice
-from relaudit.model import Message, RawRecord, Skipped
+from relaudit.model import Message, RawRecord, Skipped, Source
 from relaudit.normalise import normalise
 from relaudit.parallel import map_slices, shared, worker_count
 from relaudit.recommend import recommend
@@ -88,7 +88,7 @@ def read_messages(paths: list[Path], options: AuditOptions) -> Loaded:
     messages: list[Message] = []
     skipped: list[Skipped] = []
     notices: list[str] = []
-    first_seen: dict[str, str] = {}
+    first_seen: dict[str, Source] = {}
     records = 0
     for path, loader in detected:
         for item in loaders.load(path, loader):
@@ -101,7 +101,7 @@ def read_messages(paths: list[Path], options: AuditOptions) -> Loaded:
                 if result.id in first_seen:
                     result = Skipped(result.source, f"duplicate id {result.id} (first at {first_seen[result.id]})")
                 else:
-                    first_seen[result.id] = str(result.source)
+                    first_seen[result.id] = result.source
                     messages.append(result)
             if isinstance(result, Skipped):
                 skipped.append(result)
