@@ -56,3 +56,16 @@ def test_labels_survive_packing():
     first, second, other = _unpack([labels.packed(), labels.packed(), Labels().packed()])
     assert first == labels and first is second  # equal labels are one object
     assert other == Labels()
+
+
+def test_findings_survive_packing():
+    import dataclasses
+    from datetime import datetime, timezone
+
+    from relaudit.engine import Finding
+
+    finding = Finding(
+        "r", "error", "responsiveness", "m", 1.5, "7", datetime(2026, 1, 1, tzinfo=timezone.utc), "e", "f:1"
+    )
+    assert finding.packed() == tuple(getattr(finding, f.name) for f in dataclasses.fields(Finding))
+    assert Finding(*finding.packed()) == finding

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
+from functools import cached_property
 from operator import attrgetter
 
 from relaudit.account import Account
@@ -54,7 +55,16 @@ class Conversations:
 
     def with_role(self, role: Role) -> list[Message]:
         """Messages of one role, in time order."""
-        return [m for m in self.messages if self.roles[m.id] is role]
+        return list(self._by_role[role])
+
+    @cached_property
+    def _by_role(self) -> dict[Role, list[Message]]:
+        """Every message, grouped by role in one pass (the report asks for each role several times)."""
+        groups: dict[Role, list[Message]] = {role: [] for role in Role}
+        roles = self.roles
+        for message in self.messages:
+            groups[roles[message.id]].append(message)
+        return groups
 
     def due(self, message: Message) -> bool:
         """An inbound message that is not pending."""

@@ -98,6 +98,8 @@ def compute_trends(conv: Conversations, labels: Mapping[str, Labels], findings: 
     buckets = dict.fromkeys(BUCKET_LABELS, 0)
     for message in conv.messages:
         role = conv.roles[message.id]
+        if role is not Role.ORIGINAL and role is not Role.REPLY and role is not Role.INBOUND:
+            continue  # reposts and context are not counted (and may lie outside the range of months)
         month = _month(message.created_at)
         if role is Role.ORIGINAL:
             counts[month]["originals"] += 1
@@ -142,7 +144,9 @@ def response_bucket(minutes: float) -> str:
 
 
 def _month(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m")
+    """ "2026-01": the UTC month, written as _month_range writes them (strftime is slow and pads no year below 1000)."""
+    utc = moment if moment.tzinfo is timezone.utc else moment.astimezone(timezone.utc)
+    return f"{utc.year:04d}-{utc.month:02d}"
 
 
 def _month_range(conv: Conversations) -> list[str]:
