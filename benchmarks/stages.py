@@ -4,8 +4,9 @@
     python benchmarks/stages.py FEED.jsonl --memory   # Python heap per message instead (tracemalloc; slower)
 
 Steadier than a sampling profiler on a busy machine: it counts CPU time (time.process_time), not wall time, so
-waiting for a core is not blamed on whatever code happened to be running. Times are inclusive (sentiment is also
-inside "label messages" and "rules"); the rule rows split `run_rules` by rule type.
+waiting for a core is not blamed on whatever code happened to be running. It counts this process only: run it with
+RELAUDIT_JOBS=1, or the labels and message rules of a large export run in worker processes it does not see.
+Times are inclusive (sentiment is also inside "label messages" and the rules); the rule rows split the rules by type.
 """
 
 from __future__ import annotations
@@ -55,7 +56,9 @@ def main(path: str) -> int:
         ("normalise", "relaudit.normalise", "normalise"),
         ("conversations", "relaudit.conversations", "build"),
         ("analyse (metrics)", "relaudit.analyse", "analyse"),
-        ("rules", "relaudit.engine", "run_rules"),
+        ("rules (after labelling, when a message rule reads a metric)", "relaudit.engine", "run_rules"),
+        ("message rules (with the labels)", "relaudit.engine", "check_slice"),
+        ("account rules", "relaudit.engine", "account_findings"),
         ("grade", "relaudit.grade", "grade"),
         ("polarity lookups (cached)", "relaudit.labels", "polarity"),
         ("sentiment computed (cache misses)", "relaudit.sentiment", "pattern_polarity"),

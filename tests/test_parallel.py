@@ -69,3 +69,35 @@ def test_findings_survive_packing():
     )
     assert finding.packed() == tuple(getattr(finding, f.name) for f in dataclasses.fields(Finding))
     assert Finding(*finding.packed()) == finding
+
+
+PACK_WITH_A_METRIC = """\
+rules:
+  - id: thin-promo
+    title: Promo in a thin feed
+    pillar: audience-value
+    level: warning
+    scope: own-post
+    type: all
+    conditions:
+      - {type: metric, metric: reply_share, below: 0.99}
+      - {type: phrases, phrases: [shop now]}
+    message: "Promo while reply share is {value}"
+    why: Test rule.
+    fix: Test rule.
+"""
+
+
+def test_message_rules_that_read_a_metric_run_after_labelling(tmp_path):
+    from relaudit.engine import checkable_before_metrics
+    from relaudit.pipeline import load_rules
+
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(PACK_WITH_A_METRIC, encoding="utf-8")
+    assert checkable_before_metrics(load_rules())  # the default pack runs its message rules with the labels
+    assert not checkable_before_metrics(load_rules((pack,)))  # a nested metric: after labelling, with every metric
+    path = ROOT / "samples" / "broadcast-brand.jsonl"
+    reports = [audit([path], AuditOptions(rule_files=(pack,), jobs=jobs)) for jobs in (1, 2)]
+    found = [f for f in reports[0].findings if f.rule == "thin-promo"]
+    assert found and all("reply share is" in f.message for f in found)  # the metric had its value
+    assert json.dumps(reports[0].to_dict()) == json.dumps(reports[1].to_dict())

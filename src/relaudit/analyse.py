@@ -37,8 +37,26 @@ class Analysis:
     canned: frozenset[str]  # ids of own replies whose text repeats another own reply's
 
 
-def analyse(conv: Conversations, labels: dict[str, Labels], skipped: int) -> Analysis:
-    """Every metric from its exact definition."""
+def before_labels(conv: Conversations) -> Analysis:
+    """What message rules may read of the analysis before labels exist: canned replies and the counts of roles.
+
+    (Metrics need every label; only account rules read them, once all messages are labelled.)
+    """
+    counts = {
+        "messages": len(conv.messages),
+        "own_originals": len(conv.with_role(Role.ORIGINAL)),
+        "own_replies": len(conv.with_role(Role.REPLY)),
+        "reposts": len(conv.with_role(Role.REPOST)),
+        "inbound": len(conv.with_role(Role.INBOUND)),
+        "pending": len(conv.pending),
+    }
+    return Analysis(counts, {}, {}, _canned(conv.with_role(Role.REPLY)))
+
+
+def analyse(
+    conv: Conversations, labels: dict[str, Labels], skipped: int, canned: frozenset[str] | None = None
+) -> Analysis:
+    """Every metric from its exact definition (`canned`: the canned replies, when before_labels found them)."""
     originals = conv.with_role(Role.ORIGINAL)
     replies = conv.with_role(Role.REPLY)
     inbound = conv.with_role(Role.INBOUND)
@@ -48,7 +66,7 @@ def analyse(conv: Conversations, labels: dict[str, Labels], skipped: int) -> Ana
     times = sorted(conv.responses[m.id].minutes for m in inbound if m.id in conv.responses)
     self_refs = sum(labels[m.id].self_refs for m in originals + replies)
     audience_refs = sum(labels[m.id].audience_refs for m in originals + replies)
-    canned = _canned(replies)
+    canned = _canned(replies) if canned is None else canned
     complaints = [m for m in inbound if labels[m.id].complaint]
     counts = {
         "messages": len(conv.messages),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -63,15 +63,8 @@ def run_rules(
     With several workers the messages are split into that many slices checked in parallel (same findings).
     """
     gave_up = warnings if warnings is not None else []
-    findings: list[Finding] = []
-    account_rules = [r for r in rules if "account" in r.scopes]
-    account_ctx = Context(conv, analysis, labeller)
-    for rule in account_rules:
-        hit = RULE_TYPES[rule.type].check(rule.options, account_ctx)
-        if hit is not None:
-            findings.append(_finding(rule, hit))
-    by_scope = {scope: [r for r in rules if scope in r.scopes] for scope in SCOPE_OF_ROLE.values()}
-    state = {"by_scope": by_scope, "conv": conv, "analysis": analysis, "labeller": labeller, "labels": labels}
+    findings = account_findings(rules, conv, analysis, labeller)
+    state = {"by_scope": by_scope(rules), "conv": conv, "analysis": analysis, "labeller": labeller, "labels": labels}
     for found, notes in map_slices(_message_rules, len(conv.messages), workers, packed=workers > 1, **state):
         if workers > 1:  # tuples: a tuple of plain values pickles several times faster than the dataclass
             findings.extend(Finding(*values) for values in found)
@@ -81,20 +74,65 @@ def run_rules(
     return findings
 
 
-def _message_rules(start: int, end: int) -> list[tuple[list[Any], list[str]]]:
-    """The message-scope findings of messages[start:end], and the notes of rules that gave up (one slice's work)."""
-    by_scope, conv, analysis = shared("by_scope"), shared("conv"), shared("analysis")
-    labeller, labels = shared("labeller"), shared("labels")
+def account_findings(rules: list[Rule], conv: Conversations, analysis: Analysis, labeller: Labeller) -> list[Finding]:
+    """The findings of the account-scope rules."""
+    findings = []
+    account_ctx = Context(conv, analysis, labeller)
+    for rule in rules:
+        if "account" in rule.scopes:
+            hit = RULE_TYPES[rule.type].check(rule.options, account_ctx)
+            if hit is not None:
+                findings.append(_finding(rule, hit))
+    return findings
+
+
+def by_scope(rules: list[Rule]) -> dict[str, list[Rule]]:
+    """The rules of each message scope."""
+    return {scope: [r for r in rules if scope in r.scopes] for scope in SCOPE_OF_ROLE.values()}
+
+
+# Rule types that read the metrics, which exist only once every message is labelled.
+_READS_METRICS = frozenset({"metric"})
+
+
+def checkable_before_metrics(rules: list[Rule]) -> bool:
+    """Whether the message rules can run as soon as their message is labelled (none of them reads a metric)."""
+
+    def reads(kind: str, options: dict[str, Any]) -> bool:
+        nested = [*options.get("conditions", ()), *([options["condition"]] if "condition" in options else [])]
+        return kind in _READS_METRICS or any(reads(c["type"], c["options"]) for c in nested)
+
+    return not any(reads(r.type, r.options) for r in rules if any(s in SCOPE_OF_ROLE.values() for s in r.scopes))
+
+
+def check_slice(
+    rules_of_scope: dict[str, list[Rule]],
+    conv: Conversations,
+    analysis: Analysis,
+    labeller: Labeller,
+    labels: Mapping[str, Labels],
+    start: int,
+    end: int,
+) -> tuple[list[Finding], list[str]]:
+    """The message-scope findings of conv.messages[start:end], and the notes of rules that gave up."""
     findings: list[Finding] = []
     gave_up: list[str] = []
     dropped: set[str] = set()
     for message in conv.messages[start:end]:
         role = conv.roles[message.id]
         scope = SCOPE_OF_ROLE.get(role)
-        if scope is None or not by_scope[scope]:
+        if scope is None or not rules_of_scope[scope]:
             continue
         ctx = Context(conv, analysis, labeller, message, role, labels[message.id])
-        findings.extend(check_message(by_scope[scope], ctx, message, gave_up, dropped))
+        findings.extend(check_message(rules_of_scope[scope], ctx, message, gave_up, dropped))
+    return findings, gave_up
+
+
+def _message_rules(start: int, end: int) -> list[tuple[list[Any], list[str]]]:
+    """The message-scope findings of messages[start:end], and the notes of rules that gave up (one slice's work)."""
+    findings, gave_up = check_slice(
+        shared("by_scope"), shared("conv"), shared("analysis"), shared("labeller"), shared("labels"), start, end
+    )
     return [([f.packed() for f in findings] if shared("packed") else findings, gave_up)]
 
 

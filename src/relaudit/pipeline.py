@@ -12,9 +12,9 @@ from typing import Any
 
 from relaudit import loaders
 from relaudit.account import Account, resolve
-from relaudit.analyse import analyse
+from relaudit.analyse import analyse, before_labels
 from relaudit.conversations import Conversations, Role, build
-from relaudit.engine import run_rules
+from relaudit.engine import Finding, account_findings, by_scope, check_slice, checkable_before_metrics, run_rules
 from relaudit.errors import InputError, UsageError
 from relaudit.grade import grade, load_grading
 from relaudit.labels import Labeller, Labels, polarity
@@ -121,6 +121,9 @@ class Labelled:
     labeller: Labeller
     labels: dict[str, Labels]
     workers: int = 1
+    findings: list[Finding] | None = None  # the message rules' findings, when they ran with the labels
+    rule_notes: tuple[str, ...] = ()  # their rules that gave up
+    canned: frozenset[str] | None = None  # the canned replies, when found before labelling
 
 
 @contextmanager
@@ -145,7 +148,13 @@ def label(paths: list[Path], options: AuditOptions) -> Labelled:
         return _label(paths, options)
 
 
-def _label(paths: list[Path], options: AuditOptions) -> Labelled:
+def _label(paths: list[Path], options: AuditOptions, rules: list[Rule] | None = None) -> Labelled:
+    """As label(); with `rules`, each worker also runs the message rules on its share of messages, just labelled.
+
+    That spares a second round of workers (and their start-up), and checks a text while it is still in the cache.
+    Message rules see the conversation, their message's labels and what is known before labels (the counts of
+    roles, the canned replies); when one of them reads a metric, they run after labelling instead (run_rules).
+    """
     loaded = read_messages(paths, options)
     if not loaded.messages:
         skipped = loaded.skipped
@@ -157,16 +166,42 @@ def _label(paths: list[Path], options: AuditOptions) -> Labelled:
     workers = worker_count(len(conv.messages), options.jobs)
     if workers > 1:
         polarity("")  # load the sentiment lexicon once, before the workers fork, rather than once in each
-    found = map_slices(_label_slice, len(conv.messages), workers, labeller=labeller, conv=conv, packed=workers > 1)
+    checks = rules is not None and checkable_before_metrics(rules)
+    early = before_labels(conv) if checks else None
+    parts = map_slices(
+        _label_slice,
+        len(conv.messages),
+        workers,
+        labeller=labeller,
+        conv=conv,
+        packed=workers > 1,
+        by_scope=by_scope(rules) if rules is not None and checks else None,
+        analysis=early,
+    )
+    found = [labels for part in parts for labels in part[0]]
     labels = {m.id: result for m, result in zip(conv.messages, _unpack(found) if workers > 1 else found)}
-    return Labelled(loaded, conv, labeller, labels, workers)
+    if not checks:
+        return Labelled(loaded, conv, labeller, labels, workers)
+    findings = [Finding(*f) if workers > 1 else f for part in parts for f in part[1]]
+    notes = tuple(note for part in parts for note in part[2])
+    return Labelled(loaded, conv, labeller, labels, workers, findings, notes, early.canned if early else None)
 
 
-def _label_slice(start: int, end: int) -> list[Labels] | list[tuple[Any, ...]]:
-    """Labels of conv.messages[start:end] (one worker's share), as plain tuples when they go back to the parent."""
-    labeller, conv = shared("labeller"), shared("conv")
+def _label_slice(start: int, end: int) -> list[tuple[list[Any], list[Any], list[str]]]:
+    """One worker's share: labels of conv.messages[start:end] and, when asked, their message rules' findings.
+
+    Sent back to the parent as plain tuples, which pickle several times faster than the dataclasses.
+    """
+    labeller, conv, packed = shared("labeller"), shared("conv"), shared("packed")
     found = [labeller.label(m, conv.roles[m.id]) for m in conv.messages[start:end]]
-    return [labels.packed() for labels in found] if shared("packed") else found
+    findings: list[Finding] = []
+    notes: list[str] = []
+    if shared("by_scope") is not None:
+        labels = {m.id: result for m, result in zip(conv.messages[start:end], found)}
+        findings, notes = check_slice(shared("by_scope"), conv, shared("analysis"), labeller, labels, start, end)
+    if packed:
+        return [([labels.packed() for labels in found], [f.packed() for f in findings], notes)]
+    return [(list(found), list(findings), notes)]
 
 
 def _unpack(packed: list[tuple[Any, ...]]) -> list[Labels]:
@@ -186,12 +221,16 @@ def audit(paths: list[Path], options: AuditOptions) -> Report:
 def _audit(paths: list[Path], options: AuditOptions) -> Report:
     rules = load_rules(options.rule_files, options.select, options.ignore, options.overrides)
     curves = load_grading(rules_dir() / "grading.yaml")
-    labelled = label(paths, options)
+    labelled = _label(paths, options, rules)
     loaded, conv, labeller, labels = labelled.loaded, labelled.conv, labelled.labeller, labelled.labels
     account = conv.account
-    analysis = analyse(conv, labels, len(loaded.skipped))
+    analysis = analyse(conv, labels, len(loaded.skipped), labelled.canned)
     rule_warnings: list[str] = []
-    all_findings = run_rules(rules, conv, analysis, labeller, labels, rule_warnings, labelled.workers)
+    if labelled.findings is not None:  # the message rules ran with the labels
+        all_findings = account_findings(rules, conv, analysis, labeller) + labelled.findings
+        rule_warnings += labelled.rule_notes
+    else:
+        all_findings = run_rules(rules, conv, analysis, labeller, labels, rule_warnings, labelled.workers)
     findings = [f for f in all_findings if f.message_id not in options.ignore_messages]
     used = {f.message_id for f in all_findings}
     rule_warnings += [
