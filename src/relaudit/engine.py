@@ -65,13 +65,17 @@ def run_rules(
     gave_up = warnings if warnings is not None else []
     findings = account_findings(rules, conv, analysis, labeller)
     state = {"by_scope": by_scope(rules), "conv": conv, "analysis": analysis, "labeller": labeller, "labels": labels}
-    for found, notes in map_slices(_message_rules, len(conv.messages), workers, packed=workers > 1, **state):
-        if workers > 1:  # tuples: a tuple of plain values pickles several times faster than the dataclass
-            findings.extend(Finding(*values) for values in found)
-        else:
-            findings.extend(found)
+    for found, notes in map_slices(
+        _message_rules, len(conv.messages), workers, each=_unpack, packed=workers > 1, dropped=set(), **state
+    ):
+        findings.extend(found)
         gave_up.extend(notes)
     return findings
+
+
+def _unpack(part: list[tuple[list[Any], list[str]]]) -> list[tuple[list[Finding], list[str]]]:
+    """A slice's findings as objects: workers send tuples, which pickle several times faster than the dataclass."""
+    return [([f if isinstance(f, Finding) else Finding(*f) for f in found], notes) for found, notes in part]
 
 
 def account_findings(rules: list[Rule], conv: Conversations, analysis: Analysis, labeller: Labeller) -> list[Finding]:
@@ -113,11 +117,15 @@ def check_slice(
     labels: Mapping[str, Labels],
     start: int,
     end: int,
+    dropped: set[str] | None = None,
 ) -> tuple[list[Finding], list[str]]:
-    """The message-scope findings of conv.messages[start:end], and the notes of rules that gave up."""
+    """The message-scope findings of conv.messages[start:end], and the notes of rules that gave up.
+
+    `dropped`: rules that gave up earlier in this process, not run again (added to as more give up).
+    """
     findings: list[Finding] = []
     gave_up: list[str] = []
-    dropped: set[str] = set()
+    dropped = set() if dropped is None else dropped
     for message in conv.messages[start:end]:
         role = conv.roles[message.id]
         scope = SCOPE_OF_ROLE.get(role)
@@ -131,7 +139,14 @@ def check_slice(
 def _message_rules(start: int, end: int) -> list[tuple[list[Any], list[str]]]:
     """The message-scope findings of messages[start:end], and the notes of rules that gave up (one slice's work)."""
     findings, gave_up = check_slice(
-        shared("by_scope"), shared("conv"), shared("analysis"), shared("labeller"), shared("labels"), start, end
+        shared("by_scope"),
+        shared("conv"),
+        shared("analysis"),
+        shared("labeller"),
+        shared("labels"),
+        start,
+        end,
+        shared("dropped"),
     )
     return [([f.packed() for f in findings] if shared("packed") else findings, gave_up)]
 

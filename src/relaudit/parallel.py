@@ -17,6 +17,8 @@ from typing import Any
 
 # Below this many messages, starting workers costs more than it saves.
 MIN_MESSAGES = 20_000
+# The most messages one task of a worker covers.
+SLICE = 25_000
 
 # What forked workers inherit: set in the parent just before the pool starts, cleared after.
 _shared: dict[str, Any] = {}
@@ -43,26 +45,43 @@ def _can_fork() -> bool:
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
-def map_slices(function: Callable[[int, int], list[Any]], count: int, workers: int, **state: Any) -> list[Any]:
-    """function(start, end) over `workers` contiguous slices of range(count), results concatenated in order."""
-    if workers <= 1 or count < 2 or not _can_fork():
-        _shared.update(state)
-        try:
-            return function(0, count)
-        finally:
-            _shared.clear()
-    bounds = [(count * i // workers, count * (i + 1) // workers) for i in range(workers)]
+def map_slices(
+    function: Callable[[int, int], list[Any]],
+    count: int,
+    workers: int,
+    each: Callable[[list[Any]], list[Any]] | None = None,
+    **state: Any,
+) -> list[Any]:
+    """function(start, end) over contiguous slices of range(count), results concatenated in order.
+
+    `each` turns one slice's result into what is kept, as it arrives (workers send plain tuples; the parent makes
+    objects of them), so no more than one slice's raw result is held at a time.
+    """
+    keep = each or (lambda part: part)
     _shared.update(state)
-    # Frozen objects are left out of garbage collection: a worker's collections then never walk (and so never copy,
-    # page by page) the millions of objects it inherited.
-    gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts = pool.starmap(function, bounds)
+        if workers <= 1 or count < 2 or not _can_fork():
+            return keep(function(0, count))
+        # Slices of at most SLICE messages: a worker holds one slice's results at a time, not its whole share, and
+        # the cores stay busy to the end. Small exports get one slice per worker.
+        size = max(1, min(SLICE, -(-count // workers)))
+        tasks = [(function, start, min(start + size, count)) for start in range(0, count, size)]
+        # Frozen objects are left out of garbage collection: a worker's collections then never walk (and so never
+        # copy, page by page) the millions of objects it inherited.
+        gc.freeze()
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                parts = [keep(part) for part in pool.imap(_call, tasks)]
+        finally:
+            gc.unfreeze()
     finally:
-        gc.unfreeze()
         _shared.clear()
     return [item for part in parts for item in part]
+
+
+def _call(task: tuple[Callable[[int, int], list[Any]], int, int]) -> list[Any]:
+    function, start, end = task
+    return function(start, end)
 
 
 def shared(name: str) -> Any:

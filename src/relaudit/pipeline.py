@@ -168,21 +168,31 @@ def _label(paths: list[Path], options: AuditOptions, rules: list[Rule] | None = 
         polarity("")  # load the sentiment lexicon once, before the workers fork, rather than once in each
     checks = rules is not None and checkable_before_metrics(rules)
     early = before_labels(conv) if checks else None
+    known: dict[tuple[Any, ...], Labels] = {}
+
+    def keep(part: list[tuple[list[Any], list[Any], list[str]]]) -> list[tuple[list[Any], list[Any], list[str]]]:
+        """One slice's labels and findings as objects (workers send tuples)."""
+        if workers <= 1:
+            return part
+        return [(_unpack(found, known), [Finding(*f) for f in findings], notes) for found, findings, notes in part]
+
     parts = map_slices(
         _label_slice,
         len(conv.messages),
         workers,
+        each=keep,
         labeller=labeller,
         conv=conv,
         packed=workers > 1,
         by_scope=by_scope(rules) if rules is not None and checks else None,
         analysis=early,
+        dropped=set(),
     )
     found = [labels for part in parts for labels in part[0]]
-    labels = {m.id: result for m, result in zip(conv.messages, _unpack(found) if workers > 1 else found)}
+    labels = {m.id: result for m, result in zip(conv.messages, found)}
     if not checks:
         return Labelled(loaded, conv, labeller, labels, workers)
-    findings = [Finding(*f) if workers > 1 else f for part in parts for f in part[1]]
+    findings = [f for part in parts for f in part[1]]
     notes = tuple(note for part in parts for note in part[2])
     return Labelled(loaded, conv, labeller, labels, workers, findings, notes, early.canned if early else None)
 
@@ -198,17 +208,19 @@ def _label_slice(start: int, end: int) -> list[tuple[list[Any], list[Any], list[
     notes: list[str] = []
     if shared("by_scope") is not None:
         labels = {m.id: result for m, result in zip(conv.messages[start:end], found)}
-        findings, notes = check_slice(shared("by_scope"), conv, shared("analysis"), labeller, labels, start, end)
+        findings, notes = check_slice(
+            shared("by_scope"), conv, shared("analysis"), labeller, labels, start, end, shared("dropped")
+        )
     if packed:
         return [([labels.packed() for labels in found], [f.packed() for f in findings], notes)]
     return [(list(found), list(findings), notes)]
 
 
-def _unpack(packed: list[tuple[Any, ...]]) -> list[Labels]:
+def _unpack(packed: list[tuple[Any, ...]], known: dict[tuple[Any, ...], Labels] | None = None) -> list[Labels]:
     """Labels from the tuples workers sent; equal labels become one object (most messages share theirs)."""
     # A tuple of plain values pickles about six times faster than the dataclass, and one object per distinct label
     # keeps a million messages from holding a million copies of "nothing found".
-    known: dict[tuple[Any, ...], Labels] = {}
+    known = {} if known is None else known
     return [known.get(values) or known.setdefault(values, Labels(*values)) for values in packed]
 
 
