@@ -80,3 +80,16 @@ def test_export_without_inbound_says_what_it_cannot_show(tmp_path):
     assert report.coverage is not None and "no messages from other people" in report.coverage
     assert "Not measured: This export holds no messages" in RENDERERS["text"](report, 80, False)
     assert json.loads(RENDERERS["json"](report, None, False))["pillars"]["responsiveness"]["measured"] is False
+
+
+def test_streamed_json_is_json_dumps_byte_for_byte(tmp_path):
+    from relaudit.cli import _write_chunks
+    from relaudit.render.json_format import json_chunks, render_json
+    from tests.conftest import ROOT
+
+    report = audit([ROOT / "samples" / "responsive-brand.jsonl"], AuditOptions())
+    expected = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    assert render_json(report) == expected
+    out = tmp_path / "report.json"
+    _write_chunks(json_chunks(report), out, flush_at=100)  # many small flushes
+    assert out.read_text(encoding="utf-8") == expected

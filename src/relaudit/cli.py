@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from enum import Enum
 from pathlib import Path
@@ -194,8 +194,12 @@ def audit(
     to_terminal = output is None and sys.stdout.isatty()
     color = to_terminal and output_format is Format.text and "NO_COLOR" not in os.environ
     columns = width or (min(os.get_terminal_size().columns, 120) if to_terminal else 80)
-    rendered = RENDERERS[output_format.value](report, columns, color)
-    _write(rendered, output)
+    if output_format is Format.json:
+        from relaudit.render.json_format import json_chunks
+
+        _write_chunks(json_chunks(report), output)  # streamed: never the whole report as one string
+    else:
+        _write(RENDERERS[output_format.value](report, columns, color), output)
     raise typer.Exit(int(gate(report, fail_on_level, fail_under)))
 
 
@@ -681,6 +685,29 @@ def _progress() -> Callable[[int], None] | None:
         sys.stderr.flush()
 
     return show
+
+
+def _write_chunks(chunks: Iterable[str], output: Path | None, flush_at: int = 1 << 20) -> None:
+    """Write text made in pieces to the file (or standard output), about a megabyte at a time."""
+    try:
+        handle = sys.stdout if output is None else output.open("w", encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"{output}: cannot write: {error.strerror}") from error
+    try:
+        buffer: list[str] = []
+        size = 0
+        for chunk in chunks:
+            buffer.append(chunk)
+            size += len(chunk)
+            if size >= flush_at:
+                handle.write("".join(buffer))
+                buffer, size = [], 0
+        handle.write("".join(buffer))
+    except OSError as error:
+        raise UsageError(f"{output or 'standard output'}: cannot write: {error.strerror}") from error
+    finally:
+        if handle is not sys.stdout:
+            handle.close()
 
 
 def _write(text: str, output: Path | None) -> None:
