@@ -156,10 +156,12 @@ def _month_range(conv: Conversations) -> list[str]:
     account's conversations quote, and months of nothing before the real activity would push it off the chart.
     """
     counted = (Role.ORIGINAL, Role.REPLY, Role.INBOUND)
-    moments = [m.created_at.astimezone(timezone.utc) for m in conv.messages if conv.roles[m.id] in counted]
-    if not moments:
+    # conv.messages are in time order, so the first and last counted messages are the earliest and the latest
+    earliest = next((m for m in conv.messages if conv.roles[m.id] in counted), None)
+    latest = next((m for m in reversed(conv.messages) if conv.roles[m.id] in counted), None)
+    if earliest is None or latest is None:
         return []
-    first, last = min(moments), max(moments)
+    first, last = earliest.created_at.astimezone(timezone.utc), latest.created_at.astimezone(timezone.utc)
     months = []
     year, month = first.year, first.month
     while (year, month) <= (last.year, last.month):
