@@ -79,7 +79,7 @@ def build(
     ordered = tuple(sorted(sorted(messages, key=attrgetter("id")), key=attrgetter("created_at")))
     by_id = {m.id: m for m in ordered}
     parents = {m.id: m.in_reply_to for m in ordered if m.in_reply_to in by_id and m.in_reply_to != m.id}
-    order, notes = _tree_order(ordered, parents)
+    order, notes = _tree_order(ordered, by_id, parents)
     roles = _roles(order, by_id, parents, account.handles)
     responses = _responses(ordered, by_id, parents, roles)
     end = as_of or (ordered[-1].created_at if ordered else datetime.now().astimezone())
@@ -91,12 +91,13 @@ def build(
     return Conversations(account, ordered, roles, parents, responses, pending, end, pending_window, notes)
 
 
-def _tree_order(ordered: Sequence[Message], parents: dict[str, str]) -> tuple[list[Message], tuple[str, ...]]:
+def _tree_order(
+    ordered: Sequence[Message], by_id: dict[str, Message], parents: dict[str, str]
+) -> tuple[list[Message], tuple[str, ...]]:
     """Messages with every parent before its children (breadth first from each root); reply cycles are broken."""
     children: dict[str, list[str]] = {}
     for child, parent in parents.items():
         children.setdefault(parent, []).append(child)
-    by_id = {m.id: m for m in ordered}
     order: list[Message] = []
     append = order.append
     # From the roots, every message is reached once: each has one parent. Only a cycle is out of their reach.
