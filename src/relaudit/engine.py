@@ -10,7 +10,7 @@ from typing import Any
 from relaudit.analyse import Analysis
 from relaudit.conversations import Conversations, Role
 from relaudit.labels import Labeller, Labels
-from relaudit.model import Message
+from relaudit.model import Message, fields_getter
 from relaudit.parallel import map_slices, shared
 from relaudit.patterns import PatternTimeout
 from relaudit.rulepack import Rule
@@ -36,17 +36,10 @@ class Finding:
 
     def packed(self) -> tuple[Any, ...]:
         """The fields in order, as plain values (what a worker process sends back): Finding(*packed) is equal."""
-        return (
-            self.rule,
-            self.level,
-            self.pillar,
-            self.message,
-            self.severity,
-            self.message_id,
-            self.created_at,
-            self.excerpt,
-            self.source,
-        )
+        return _FINDING_FIELDS(self)
+
+
+_FINDING_FIELDS = fields_getter(Finding)
 
 
 def run_rules(

@@ -12,7 +12,7 @@ from relaudit.complaints import detect_complaint
 from relaudit.conversations import Role
 from relaudit.filecache import cached
 from relaudit.lexicon import load_lexicon, phrase_pattern, tokens
-from relaudit.model import Message
+from relaudit.model import Message, fields_getter
 
 LEXICONS = (
     "complaint",
@@ -44,19 +44,7 @@ class Labels:
 
     def packed(self) -> tuple[Any, ...]:
         """The fields in order, as plain values (what a worker process sends back): Labels(*packed) is equal."""
-        return (
-            self.complaint,
-            self.complaint_score,
-            self.cues,
-            self.question,
-            self.praise,
-            self.promotional,
-            self.asks_question,
-            self.self_refs,
-            self.audience_refs,
-            self.polarity,
-            self.not_labelled,
-        )
+        return _LABEL_FIELDS(self)
 
     def names(self) -> list[str]:
         """The label names that apply."""
@@ -68,6 +56,9 @@ class Labels:
             "asks-question": self.asks_question,
         }
         return [name for name, on in flags.items() if on]
+
+
+_LABEL_FIELDS = fields_getter(Labels)
 
 
 def _foreign_words(path: Path) -> frozenset[str]:

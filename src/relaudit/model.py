@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
+
+
+def fields_getter(cls: type) -> Callable[[Any], tuple[Any, ...]]:
+    """A function giving a dataclass instance's field values in order, as one tuple (operator.attrgetter: C speed)."""
+    names = [f.name for f in fields(cls)]
+    return attrgetter(*names)  # with two or more names it returns a tuple
+
 
 # The author of an export's own posts when the export does not name its owner; --account stands in for it.
 UNKNOWN_OWNER = "unknown-owner"
