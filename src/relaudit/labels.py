@@ -46,19 +46,24 @@ class Labels:
         """The fields in order, as plain values (what a worker process sends back): Labels(*packed) is equal."""
         return _LABEL_FIELDS(self)
 
+    def has(self, name: str) -> bool:
+        """Whether the label of that name (one of LABEL_FLAGS) applies: `name in names()`, without the list."""
+        return bool(getattr(self, LABEL_FLAGS[name]))
+
     def names(self) -> list[str]:
         """The label names that apply."""
-        flags = {
-            "complaint": self.complaint,
-            "question": self.question,
-            "praise": self.praise,
-            "promotional": self.promotional,
-            "asks-question": self.asks_question,
-        }
-        return [name for name, on in flags.items() if on]
+        return [name for name, flag in LABEL_FLAGS.items() if getattr(self, flag)]
 
 
 _LABEL_FIELDS = fields_getter(Labels)
+# label name -> the flag that carries it (the names names() gives)
+LABEL_FLAGS = {
+    "complaint": "complaint",
+    "question": "question",
+    "praise": "praise",
+    "promotional": "promotional",
+    "asks-question": "asks_question",
+}
 
 
 def _foreign_words(path: Path) -> frozenset[str]:

@@ -12,7 +12,7 @@ from relaudit.labels import Labeller, Labels
 from relaudit.model import Message
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Context:
     """One message (or the whole account, message None) and everything known about it."""
 

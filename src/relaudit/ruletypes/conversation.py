@@ -10,7 +10,7 @@ LABEL_NAMES = ("complaint", "question", "praise", "promotional", "asks-question"
 
 
 def _has_label(ctx: Context, label: str | None) -> bool:
-    return label is None or (ctx.labels is not None and label in ctx.labels.names())
+    return label is None or (ctx.labels is not None and ctx.labels.has(label))
 
 
 def _age(minutes: float) -> str:
