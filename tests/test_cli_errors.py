@@ -205,3 +205,17 @@ def test_no_arguments_shows_help(results):
     result = results["bare"]
     assert result.returncode == 0 and result.stderr == ""
     assert "Usage: relaudit" in result.stdout and "audit" in result.stdout
+
+
+def test_a_reader_that_stops_early_is_no_error(tmp_path):
+    from benchmarks.generate import generate
+
+    feed = tmp_path / "feed.jsonl"
+    generate(3000, 5, "relaudit", feed)  # its JSON report is far larger than a pipe's buffer
+    command = [sys.executable, "-m", "relaudit", "audit", str(feed), "--format", "json"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.read(10).startswith(b"{")
+    process.stdout.close()  # as `| head -c 10` does
+    errors = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 0 and errors == ""

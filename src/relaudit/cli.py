@@ -703,6 +703,12 @@ def _write_chunks(chunks: Iterable[str], output: Path | None, flush_at: int = 1 
                 handle.write("".join(buffer))
                 buffer, size = [], 0
         handle.write("".join(buffer))
+    except BrokenPipeError:
+        if output is not None:
+            raise UsageError(f"{output}: cannot write: broken pipe") from None
+        # The reader went away (`| head`): as with any filter, stop writing, quietly. Standard output now points
+        # at the null device, so Python's final flush does not complain either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     except OSError as error:
         raise UsageError(f"{output or 'standard output'}: cannot write: {error.strerror}") from error
     finally:
