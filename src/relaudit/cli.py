@@ -703,6 +703,7 @@ def _write_chunks(chunks: Iterable[str], output: Path | None, flush_at: int = 1 
                 handle.write("".join(buffer))
                 buffer, size = [], 0
         handle.write("".join(buffer))
+        handle.flush()  # here, where a closed pipe is handled, not at exit
     except BrokenPipeError:
         if output is not None:
             raise UsageError(f"{output}: cannot write: broken pipe") from None
