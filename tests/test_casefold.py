@@ -63,7 +63,12 @@ def differences(sources: list[str], texts: list[str]) -> list[tuple[str, str]]:
         (r"[A-Z]{4,}", False),
         (r"\x41", False),  # a letter by its code
         (r"\u0041", False),
-        (r"\N{LATIN SMALL LETTER A}", False),
+        (r"\N{LATIN CAPITAL LETTER A}", False),
+        (r"\N{LATIN SMALL LETTER A}", True),  # a small letter by name is still a small letter
+        (r"[0-_]", False),  # a range that holds A-Z without naming them
+        (r"[!-a]", False),
+        (r"[a-z0-9_]+", True),
+        (r"(?x) a b", False),  # an inline global flag
         (r"(a)\1", False),  # a back-reference
         (r"(?-i:abc)", False),  # an inline flag
         (r"café", False),  # not ASCII

@@ -25,6 +25,10 @@ def test_same_file_read_once_and_again_after_an_edit(tmp_path):
     assert cached("test", path, load) == "two!"
     assert cached("test", path, load, extra="other key") == "two!"
     assert reads == ["one", "two!", "two!"]
+    before = path.stat()
+    path.write_text("six!", encoding="utf-8")  # same size, and the old modification time put back (as cp -p does)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert cached("test", path, load) == "six!"  # the change time still moved
 
 
 def test_missing_file_is_left_to_the_loader(tmp_path):

@@ -19,8 +19,38 @@ pytestmark = pytest.mark.skipif(
 @pytest.mark.parametrize("sample", ["broadcast-brand.jsonl", "responsive-brand.jsonl"])
 def test_two_and_three_workers_give_the_same_report_as_one(sample):
     path = ROOT / "samples" / sample
-    reports = [json.dumps(audit([path], AuditOptions(jobs=jobs)).to_dict(), sort_keys=True) for jobs in (1, 2, 3)]
-    assert reports[0] == reports[1] == reports[2]
+    reports = [json.dumps(audit([path], AuditOptions(jobs=jobs)).to_dict()) for jobs in (1, 2, 3)]
+    assert reports[0] == reports[1] == reports[2]  # byte for byte, keys in their order
+
+
+def test_more_slices_than_workers_give_the_same_report(monkeypatch):
+    from relaudit import parallel
+
+    path = ROOT / "samples" / "responsive-brand.jsonl"
+    expected = json.dumps(audit([path], AuditOptions(jobs=1)).to_dict())
+    monkeypatch.setattr(parallel, "SLICE", 40)  # 186 messages: five slices for two workers
+    assert json.dumps(audit([path], AuditOptions(jobs=2)).to_dict()) == expected
+
+
+def test_rules_with_the_labels_give_what_rules_after_labelling_give(monkeypatch):
+    from relaudit import pipeline
+
+    for sample in ("broadcast-brand.jsonl", "responsive-brand.jsonl"):
+        path = ROOT / "samples" / sample
+        combined = json.dumps(audit([path], AuditOptions(jobs=2)).to_dict())
+        with monkeypatch.context() as patch:
+            patch.setattr(pipeline, "checkable_before_metrics", lambda rules: False)  # the two-stage path
+            assert json.dumps(audit([path], AuditOptions(jobs=2)).to_dict()) == combined
+
+
+def test_audits_in_threads_side_by_side_keep_to_their_own_state():
+    from concurrent.futures import ThreadPoolExecutor
+
+    paths = [ROOT / "samples" / name for name in ("broadcast-brand.jsonl", "responsive-brand.jsonl")] * 3
+    expected = [json.dumps(audit([p], AuditOptions(jobs=1)).to_dict()) for p in paths]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        found = list(pool.map(lambda p: json.dumps(audit([p], AuditOptions(jobs=1)).to_dict()), paths))
+    assert found == expected
 
 
 def squares(start: int, end: int) -> list[int]:
@@ -101,3 +131,12 @@ def test_message_rules_that_read_a_metric_run_after_labelling(tmp_path):
     found = [f for f in reports[0].findings if f.rule == "thin-promo"]
     assert found and all("reply share is" in f.message for f in found)  # the metric had its value
     assert json.dumps(reports[0].to_dict()) == json.dumps(reports[1].to_dict())
+
+
+def test_packing_keeps_the_sign_of_a_zero_score():
+    from relaudit.labels import Labels
+    from relaudit.pipeline import _unpack
+
+    plus, minus = Labels(complaint_score=0.0), Labels(complaint_score=-0.0)
+    first, second = _unpack([plus.packed(), minus.packed()])
+    assert str(first.complaint_score) == "0.0" and str(second.complaint_score) == "-0.0"

@@ -60,3 +60,16 @@ def test_multi_message_rules_have_messages_examples(rule_id):
     (rule,) = [r for r in RULES if r.id == rule_id]
     for kind in ("flag", "pass"):
         assert all(isinstance(e, MessagesExample) for e in rule.examples[kind]), f"{rule_id} {kind}"
+
+
+def test_all_tries_cheap_conditions_first_but_never_reorders_a_pattern():
+    from relaudit.ruletypes.logic import _order
+
+    def condition(kind, **nested):
+        return {"type": kind, "options": nested}
+
+    sentiment, phrases, pattern = condition("sentiment"), condition("phrases"), condition("pattern")
+    assert _order([sentiment, condition("not", condition=phrases)]) == [1, 0]  # hostile-tone: phrases first
+    assert _order([sentiment, phrases, condition("count")]) == [1, 2, 0]
+    assert _order([sentiment, pattern]) == [0, 1]  # a user's pattern may give up: it runs exactly when it did
+    assert _order([sentiment, phrases, condition("all", conditions=[pattern])]) == [0, 1, 2]

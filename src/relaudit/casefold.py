@@ -3,8 +3,9 @@
 For most texts, searching `text.lower()` with a pattern compiled without IGNORECASE finds exactly what searching
 `text` with IGNORECASE finds, at the same positions. That holds when
 
-- the pattern is ASCII and names no upper-case letter (outside the escapes \\A \\B \\D \\S \\W \\Z, which are not
-  letters), no letter by code (\\x41, \\u0041, \\N{...}, octal), no back-reference and no inline flag; and
+- the pattern is ASCII and no upper-case letter can match by itself: none is named, given by code (\\x41, \\N{...})
+  or inside a range (`[0-_]` holds A-Z), and there is no back-reference and no inline flag (checked on the parse
+  tree of Python's own pattern parser); and
 - every non-ASCII character of the text is uncased (emoji, curly quotes, dashes, CJK: `c.lower() == c == c.upper()`).
   A cased non-ASCII letter may fold onto an ASCII one under IGNORECASE (KELVIN SIGN onto k, dotted İ onto i, long ſ
   onto s) or change length when lower-cased (İ), so a text holding one is searched the slow, exact way.
@@ -17,11 +18,15 @@ checks both ways of matching against each other on generated texts, hand-picked 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
-_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
-_SAFE_ESCAPES = frozenset("ABDSWZbdswntrfv")  # classes, anchors and control characters: never a cased letter
-_INLINE_FLAG = re.compile(r"\(\?[aiLmsux-]")
+_UPPER = range(ord("A"), ord("Z") + 1)
+
+try:  # the standard library's own pattern parser (re._parser since 3.11, sre_parse before)
+    from re import _parser as _sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_parse as _sre_parse
 
 # (text, its folded form): the last text folded. The same text is usually matched by many patterns in a row; one
 # tuple, assigned at once, so a thread reading it never sees one text with another's fold.
@@ -30,12 +35,45 @@ _last: tuple[str, str | None] = ("", "")
 
 def foldable(source: str) -> bool:
     """Whether a case-insensitive pattern can run on lower-cased text without IGNORECASE (see the module)."""
-    if not source.isascii() or _INLINE_FLAG.search(source):
+    if not source.isascii():
         return False
-    for escaped in _ESCAPE.findall(source):
-        if escaped.isalnum() and escaped not in _SAFE_ESCAPES:
-            return False  # \x41, \u0041, \N{...}, \1, \0: a letter by code, or a back-reference
-    return not any(c.isupper() for c in _ESCAPE.sub("", source))
+    try:
+        parsed = _sre_parse.parse(source)
+    except (re.error, OverflowError, RecursionError):
+        return False
+    if parsed.state.flags & ~re.UNICODE:  # an inline global flag such as (?a) or (?x)
+        return False
+    return _without_capitals(list(parsed))
+
+
+def _without_capitals(items: list[tuple[Any, Any]]) -> bool:
+    """No upper-case letter can match by itself: named, coded (\\x41), in a range ([0-_]), or via a back-reference."""
+    stack = list(items)
+    while stack:
+        op, value = stack.pop()
+        name = str(op)
+        if name in ("LITERAL", "NOT_LITERAL") and value in _UPPER:
+            return False
+        if name == "RANGE" and value[0] <= _UPPER[-1] and value[1] >= _UPPER[0]:
+            return False
+        if name in ("GROUPREF", "GROUPREF_EXISTS"):
+            return False
+        if name == "SUBPATTERN":
+            _group, add_flags, del_flags, body = value
+            if add_flags or del_flags:  # (?i:...) or (?-i:...)
+                return False
+            stack.extend(body)
+        elif name == "IN":
+            stack.extend(value)
+        elif name == "BRANCH":
+            stack.extend(item for branch in value[1] for item in branch)
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            stack.extend(value[2])
+        elif name in ("ASSERT", "ASSERT_NOT"):
+            stack.extend(value[1])
+        elif name == "ATOMIC_GROUP":
+            stack.extend(value)
+    return True
 
 
 def fold(text: str) -> str | None:

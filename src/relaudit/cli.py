@@ -689,42 +689,41 @@ def _progress() -> Callable[[int], None] | None:
 
 def _write_chunks(chunks: Iterable[str], output: Path | None, flush_at: int = 1 << 20) -> None:
     """Write text made in pieces to the file (or standard output), about a megabyte at a time."""
+    if output is not None:
+        try:
+            with output.open("w", encoding="utf-8") as handle:
+                _write_pieces(chunks, handle, flush_at)
+        except OSError as error:
+            raise UsageError(f"{output}: cannot write: {error.strerror or error}") from error
+        return
     try:
-        handle = sys.stdout if output is None else output.open("w", encoding="utf-8")
-    except OSError as error:
-        raise UsageError(f"{output}: cannot write: {error.strerror}") from error
-    try:
-        buffer: list[str] = []
-        size = 0
-        for chunk in chunks:
-            buffer.append(chunk)
-            size += len(chunk)
-            if size >= flush_at:
-                handle.write("".join(buffer))
-                buffer, size = [], 0
-        handle.write("".join(buffer))
-        handle.flush()  # here, where a closed pipe is handled, not at exit
+        _write_pieces(chunks, sys.stdout, flush_at)
     except BrokenPipeError:
-        if output is not None:
-            raise UsageError(f"{output}: cannot write: broken pipe") from None
         # The reader went away (`| head`): as with any filter, stop writing, quietly. Standard output now points
         # at the null device, so Python's final flush does not complain either.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
     except OSError as error:
-        raise UsageError(f"{output or 'standard output'}: cannot write: {error.strerror}") from error
-    finally:
-        if handle is not sys.stdout:
-            handle.close()
+        raise UsageError(f"standard output: cannot write: {error.strerror or error}") from error
+
+
+def _write_pieces(chunks: Iterable[str], handle: Any, flush_at: int) -> None:
+    buffer: list[str] = []
+    size = 0
+    for chunk in chunks:
+        buffer.append(chunk)
+        size += len(chunk)
+        if size >= flush_at:
+            handle.write("".join(buffer))
+            buffer, size = [], 0
+    handle.write("".join(buffer))
+    handle.flush()  # here, where a closed pipe is handled, not at exit
 
 
 def _write(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise UsageError(f"{output}: cannot write: {error.strerror}") from error
+    """Write a whole text to the file (or standard output)."""
+    _write_chunks([text], output)
 
 
 def main() -> None:

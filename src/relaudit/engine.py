@@ -59,7 +59,7 @@ def run_rules(
     findings = account_findings(rules, conv, analysis, labeller)
     state = {"by_scope": by_scope(rules), "conv": conv, "analysis": analysis, "labeller": labeller, "labels": labels}
     for found, notes in map_slices(
-        _message_rules, len(conv.messages), workers, each=_unpack, packed=workers > 1, dropped=set(), **state
+        _message_rules, len(conv.messages), workers, each=_unpack, packed=workers > 1, **state
     ):
         findings.extend(found)
         gave_up.extend(notes)
@@ -114,7 +114,9 @@ def check_slice(
 ) -> tuple[list[Finding], list[str]]:
     """The message-scope findings of conv.messages[start:end], and the notes of rules that gave up.
 
-    `dropped`: rules that gave up earlier in this process, not run again (added to as more give up).
+    A rule that gives up on a message is not run on the rest of the slice (`dropped`, shared by the caller when
+    given). Slices depend only on the message count and the number of workers, so the report does not depend on
+    which worker took which slice.
     """
     findings: list[Finding] = []
     gave_up: list[str] = []
@@ -139,7 +141,6 @@ def _message_rules(start: int, end: int) -> list[tuple[list[Any], list[str]]]:
         shared("labels"),
         start,
         end,
-        shared("dropped"),
     )
     return [([f.packed() for f in findings] if shared("packed") else findings, gave_up)]
 

@@ -8,9 +8,10 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
-# (what, absolute path, modification time, size, extra key) -> the parsed file. An edited file has another key,
-# so it is read again; values must not be mutated by their users (rules, lexicons and curves never are).
-_CACHE: dict[tuple[str, str, int, int, str], object] = {}
+# (what, absolute path, inode, modification and change times, size, extra key) -> the parsed file. An edited or
+# replaced file has another key, so it is read again (the change time moves even when an edit keeps size and
+# modification time, as `cp -p` can); values must not be mutated by their users (rules and lexicons never are).
+_CACHE: dict[tuple[str, str, int, int, int, int, str], object] = {}
 
 
 def cached(kind: str, path: Path, load: Callable[[], T], extra: str = "") -> T:
@@ -19,7 +20,7 @@ def cached(kind: str, path: Path, load: Callable[[], T], extra: str = "") -> T:
         status = path.stat()
     except OSError:
         return load()  # the loader reports the missing or unreadable file in its own words
-    key = (kind, str(path.absolute()), status.st_mtime_ns, status.st_size, extra)
+    key = (kind, str(path.absolute()), status.st_ino, status.st_mtime_ns, status.st_ctime_ns, status.st_size, extra)
     if key not in _CACHE:
         _CACHE[key] = load()
     return _CACHE[key]  # type: ignore[return-value]

@@ -12,6 +12,7 @@ import gc
 import multiprocessing
 import os
 import sys
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +23,8 @@ SLICE = 25_000
 
 # What forked workers inherit: set in the parent just before the pool starts, cleared after.
 _shared: dict[str, Any] = {}
+# The same for a map run in this process, per thread: audits may run in threads side by side (a Dask worker).
+_local = threading.local()
 
 
 def worker_count(messages: int, jobs: int | None = None) -> int:
@@ -58,10 +61,15 @@ def map_slices(
     objects of them), so no more than one slice's raw result is held at a time.
     """
     keep = each or (lambda part: part)
+    if workers <= 1 or count < 2 or not _can_fork():
+        outer = getattr(_local, "state", None)
+        _local.state = state
+        try:
+            return keep(function(0, count))
+        finally:
+            _local.state = outer
     _shared.update(state)
     try:
-        if workers <= 1 or count < 2 or not _can_fork():
-            return keep(function(0, count))
         # Slices of at most SLICE messages: a worker holds one slice's results at a time, not its whole share, and
         # the cores stay busy to the end. Small exports get one slice per worker.
         size = max(1, min(SLICE, -(-count // workers)))
@@ -86,4 +94,5 @@ def _call(task: tuple[Callable[[int, int], list[Any]], int, int]) -> list[Any]:
 
 def shared(name: str) -> Any:
     """A piece of the state the parent set for this map (available in forked workers too)."""
-    return _shared[name]
+    state = getattr(_local, "state", None)
+    return state[name] if state is not None else _shared[name]

@@ -21,7 +21,8 @@ import regex
 from relaudit.casefold import CasePattern
 
 # Per search, per message: ordinary patterns finish in microseconds, so this only stops runaway backtracking; a
-# whole second keeps a loaded machine from tripping it (and a rule that trips it is dropped for the rest of the run).
+# whole second keeps a loaded machine from tripping it (and a rule that trips it is dropped for the rest of its slice
+# of messages: the whole export, or up to 25,000 messages when workers share it).
 TIME_BOUND_SECONDS = 1.0
 
 

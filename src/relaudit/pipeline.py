@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+import math
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -168,7 +169,7 @@ def _label(paths: list[Path], options: AuditOptions, rules: list[Rule] | None = 
         polarity("")  # load the sentiment lexicon once, before the workers fork, rather than once in each
     checks = rules is not None and checkable_before_metrics(rules)
     early = before_labels(conv) if checks else None
-    known: dict[tuple[Any, ...], Labels] = {}
+    known: dict[Hashable, Labels] = {}
 
     def keep(part: list[tuple[list[Any], list[Any], list[str]]]) -> list[tuple[list[Any], list[Any], list[str]]]:
         """One slice's labels and findings as objects (workers send tuples)."""
@@ -186,7 +187,6 @@ def _label(paths: list[Path], options: AuditOptions, rules: list[Rule] | None = 
         packed=workers > 1,
         by_scope=by_scope(rules) if rules is not None and checks else None,
         analysis=early,
-        dropped=set(),
     )
     found = [labels for part in parts for labels in part[0]]
     labels = {m.id: result for m, result in zip(conv.messages, found)}
@@ -208,20 +208,26 @@ def _label_slice(start: int, end: int) -> list[tuple[list[Any], list[Any], list[
     notes: list[str] = []
     if shared("by_scope") is not None:
         labels = {m.id: result for m, result in zip(conv.messages[start:end], found)}
-        findings, notes = check_slice(
-            shared("by_scope"), conv, shared("analysis"), labeller, labels, start, end, shared("dropped")
-        )
+        findings, notes = check_slice(shared("by_scope"), conv, shared("analysis"), labeller, labels, start, end)
     if packed:
         return [([labels.packed() for labels in found], [f.packed() for f in findings], notes)]
     return [(list(found), list(findings), notes)]
 
 
-def _unpack(packed: list[tuple[Any, ...]], known: dict[tuple[Any, ...], Labels] | None = None) -> list[Labels]:
+def _unpack(packed: list[tuple[Any, ...]], known: dict[Hashable, Labels] | None = None) -> list[Labels]:
     """Labels from the tuples workers sent; equal labels become one object (most messages share theirs)."""
     # A tuple of plain values pickles about six times faster than the dataclass, and one object per distinct label
     # keeps a million messages from holding a million copies of "nothing found".
     known = {} if known is None else known
-    return [known.get(values) or known.setdefault(values, Labels(*values)) for values in packed]
+    return [known.get(key) or known.setdefault(key, Labels(*values)) for key, values in map(_key, packed)]
+
+
+def _key(values: tuple[Any, ...]) -> tuple[Hashable, tuple[Any, ...]]:
+    """A dictionary key for one label's values that tells -0.0 from 0.0 (equal as keys; printed differently)."""
+    score, value = values[1], values[9]  # complaint_score, polarity
+    signs = (math.copysign(1.0, score) if score == 0 else 0.0, math.copysign(1.0, value) if value == 0 else 0.0)
+    key = (values, signs) if -1.0 in signs else values
+    return key, values
 
 
 def audit(paths: list[Path], options: AuditOptions) -> Report:

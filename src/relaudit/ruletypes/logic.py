@@ -13,24 +13,32 @@ def _run(condition: dict[str, Any], ctx: Context) -> Hit | None:
     return RULE_TYPES[condition["type"]].check(condition["options"], ctx)
 
 
-# Conditions that cost far more than a phrase or pattern search (sentiment runs TextBlob's tokenizer and lexicon).
-_COSTLY = frozenset({"sentiment"})
+# Checks that are cheap and cannot give up (only a pattern can: a user's has a time bound).
+_CHEAP = frozenset({"phrases", "count", "ratio", "label"})
 
 
-def _costly(condition: dict[str, Any]) -> bool:
-    if condition["type"] in _COSTLY:
-        return True
+def _kinds(condition: dict[str, Any]) -> set[str]:
+    """The rule types in a condition, nested ones included."""
     options = condition["options"]
-    return any(_costly(c) for c in options.get("conditions", ())) or (
-        "condition" in options and _costly(options["condition"])
-    )
+    nested = [*options.get("conditions", ()), *([options["condition"]] if "condition" in options else [])]
+    return {condition["type"]}.union(*(_kinds(c) for c in nested))
+
+
+def _order(conditions: list[dict[str, Any]]) -> list[int]:
+    """Cheap conditions first, unless a pattern is among them: one that gives up must run exactly when it did."""
+    kinds = [_kinds(c) - {"all", "any", "not"} for c in conditions]
+    if any("pattern" in k for k in kinds):
+        return list(range(len(conditions)))
+    return sorted(range(len(conditions)), key=lambda i: not kinds[i] <= _CHEAP)
 
 
 def _all(options: dict[str, Any], ctx: Context) -> Hit | None:
     conditions = options["conditions"]
-    # Every condition must hit, so the cheap ones are tried first: a miss there spares the costly ones. The hits are
-    # then merged in the order the rule lists them, so the finding is the same as in that order.
-    order = sorted(range(len(conditions)), key=lambda i: _costly(conditions[i]))
+    # Every condition must hit, so the cheap ones are tried first: a miss there spares the others (sentiment runs
+    # TextBlob's tokenizer). The hits are merged in the rule's order, so the finding is the same.
+    order = options.get("_order")
+    if order is None:  # worked out once per rule (options are the rule's own, kept for the run)
+        order = options["_order"] = _order(conditions)
     hits: dict[int, Hit] = {}
     for index in order:
         hit = _run(conditions[index], ctx)
