@@ -51,7 +51,7 @@ def _without_capitals(items: list[tuple[Any, Any]]) -> bool:
     stack = list(items)
     while stack:
         op, value = stack.pop()
-        name = str(op)
+        name = getattr(op, "name", str(op))  # the opcode constants carry their names
         if name in ("LITERAL", "NOT_LITERAL") and value in _UPPER:
             return False
         if name == "RANGE" and value[0] <= _UPPER[-1] and value[1] >= _UPPER[0]:
