@@ -186,10 +186,8 @@ def _responses(
     responses: dict[str, Response] = {}
     visited: set[str] = set()
     waiting: list[tuple[datetime, str]] = []  # heap of skewed, unanswered inbound ancestors
-    inbound, original, reply, repost = Role.INBOUND, Role.ORIGINAL, Role.REPLY, Role.REPOST
     for own in ordered:
-        role = roles[own.id]
-        if role is not original and role is not reply and role is not repost:
+        if not roles[own.id].is_own:
             continue
         while waiting and waiting[0][1] in responses:
             heapq.heappop(waiting)
@@ -201,7 +199,7 @@ def _responses(
                 break
             visited.add(current)
             ancestor = by_id[current]
-            if roles[current] is inbound and current not in responses:
+            if roles[current] is Role.INBOUND and current not in responses:
                 if ancestor.created_at < own.created_at:
                     minutes = (own.created_at - ancestor.created_at).total_seconds() / 60
                     responses[current] = Response(own.id, minutes)

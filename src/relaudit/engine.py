@@ -110,17 +110,15 @@ def check_slice(
     labels: Mapping[str, Labels],
     start: int,
     end: int,
-    dropped: set[str] | None = None,
 ) -> tuple[list[Finding], list[str]]:
     """The message-scope findings of conv.messages[start:end], and the notes of rules that gave up.
 
-    A rule that gives up on a message is not run on the rest of the slice (`dropped`, shared by the caller when
-    given). Slices depend only on the message count and the number of workers, so the report does not depend on
-    which worker took which slice.
+    A rule that gives up on a message is not run on the rest of the slice. Slices depend only on the message count
+    and the number of workers, so the report does not depend on which worker took which slice.
     """
     findings: list[Finding] = []
     gave_up: list[str] = []
-    dropped = set() if dropped is None else dropped
+    dropped: set[str] = set()
     for message in conv.messages[start:end]:
         role = conv.roles[message.id]
         scope = SCOPE_OF_ROLE.get(role)
@@ -134,13 +132,7 @@ def check_slice(
 def _message_rules(start: int, end: int) -> list[tuple[list[Any], list[str]]]:
     """The message-scope findings of messages[start:end], and the notes of rules that gave up (one slice's work)."""
     findings, gave_up = check_slice(
-        shared("by_scope"),
-        shared("conv"),
-        shared("analysis"),
-        shared("labeller"),
-        shared("labels"),
-        start,
-        end,
+        shared("by_scope"), shared("conv"), shared("analysis"), shared("labeller"), shared("labels"), start, end
     )
     return [([f.packed() for f in findings] if shared("packed") else findings, gave_up)]
 

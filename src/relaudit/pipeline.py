@@ -185,7 +185,7 @@ def _label(paths: list[Path], options: AuditOptions, rules: list[Rule] | None = 
         labeller=labeller,
         conv=conv,
         packed=workers > 1,
-        by_scope=by_scope(rules) if rules is not None and checks else None,
+        by_scope=by_scope(rules) if checks and rules is not None else None,
         analysis=early,
     )
     found = [labels for part in parts for labels in part[0]]
@@ -211,7 +211,7 @@ def _label_slice(start: int, end: int) -> list[tuple[list[Any], list[Any], list[
         findings, notes = check_slice(shared("by_scope"), conv, shared("analysis"), labeller, labels, start, end)
     if packed:
         return [([labels.packed() for labels in found], [f.packed() for f in findings], notes)]
-    return [(list(found), list(findings), notes)]
+    return [(found, findings, notes)]
 
 
 def _unpack(packed: list[tuple[Any, ...]], known: dict[Hashable, Labels] | None = None) -> list[Labels]:
