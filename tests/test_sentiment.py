@@ -17,7 +17,7 @@ from textblob import TextBlob
 from textblob.en import sentiment as textblob_sentiment  # the analyser TextBlob(text).sentiment calls
 
 from relaudit import sentiment
-from relaudit.sentiment import _analyser, _lexicon, pattern_polarity
+from relaudit.sentiment import _analyser, _lexicon, may_be_negative, pattern_polarity
 from tests.conftest import SHARED_DATA
 
 
@@ -219,6 +219,80 @@ def test_identical_to_textblob_on_every_text_in_the_real_exports() -> None:
     texts = sorted(shared_texts(SHARED_DATA))
     assert len(texts) > 30_000
     assert differences(texts) == []
+
+
+# --- may_be_negative: a cheap test that may only err towards yes ---
+
+
+def missed_negatives(texts: list[str]) -> list[tuple[str, float]]:
+    """Texts may_be_negative clears although their polarity is below zero (must be none)."""
+    return [(t, v) for t in texts if not may_be_negative(t) and (v := pattern_polarity(t)) < 0]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Thanks, we'll look into it", False),
+        ("That is a bad delay", True),  # a negative word
+        ("We are not sure yet", True),  # a negation
+        ("We can't", True),  # "n't"
+        ("WE WON'T", True),  # upper case: the tokenizer splits only lower "n't", but "won't" is negative itself
+        ("Sorry :(", True),  # an emoticon
+        ("a rip-off", True),  # a hyphenated negative word
+        ("unbad", False),  # a run of letters, not the word
+        ("See https://example.com/help", False),  # the colon of a link is no emoticon
+        ("See https:// :/", True),
+        ("Ugh : (", True),  # a spaced emoticon, closed up by the tokenizer
+        ("bad1", True),  # errs towards yes: the run "bad" is checked though the word is "bad1"
+    ],
+)
+def test_may_be_negative_by_hand(text: str, expected: bool) -> None:
+    assert may_be_negative(text) is expected
+
+
+def test_every_negative_entry_is_looked_for() -> None:
+    lexicon = _lexicon()
+    negative = {w for w, (p, i) in lexicon.scores.items() if p < 0 or i < 0} | set(lexicon.negations)
+    negative |= {face for face, p in lexicon.emoticons.items() if p < 0}
+    runs, others = sentiment._negative()
+    for entry in negative:
+        if " " in entry:
+            continue  # no word of the tokenizer holds a space
+        assert entry.encode() in runs or entry in others or "n't" in entry or re.search("[:;=>]", entry), (
+            entry
+        )  # a run of a-z, a hyphenated word, a contraction or an emoticon: may_be_negative checks each way
+    assert len(runs) > 1_000 and ":(" in negative and "rip-off" in others
+
+
+LINKS = [
+    "https://t.co/abc",
+    "http://x.co/a:(",
+    "https://",
+    "https:// :/",
+    "p://",
+    "HTTPS://X",
+    "http://'a",
+    "s://:-(",
+    "a://b",
+]
+
+
+def test_may_be_negative_never_clears_a_negative_text() -> None:
+    rng = random.Random(17)
+    texts = stress_texts(24_000, seed=13)
+    texts += [f"{t}{rng.choice(SEPARATORS)}{rng.choice(LINKS)}{rng.choice(SEPARATORS)}{t[:9]}" for t in texts[:8_000]]
+    assert missed_negatives(texts) == []
+    cleared = [t for t in texts if not may_be_negative(t)]
+    assert len(cleared) > 2_000  # it does clear texts, so it can spare work
+    assert all(pattern_polarity(t) >= 0 for t in cleared)
+
+
+def test_may_be_negative_on_real_texts() -> None:
+    if not SHARED_DATA.is_dir():
+        pytest.skip("../shared/data is not beside the repository")
+    texts = sorted(shared_texts(SHARED_DATA))
+    assert missed_negatives(texts) == []
+    assert sum(1 for t in texts if pattern_polarity(t) < 0) > 2_000  # 2,193 of them are negative: a real test
 
 
 def test_relaudit_does_not_import_nltk_for_polarity() -> None:

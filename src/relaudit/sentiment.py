@@ -152,6 +152,45 @@ def pattern_polarity(text: str) -> float:
     return _polarity(words, lexicon)
 
 
+# A negative polarity needs a chunk of negative value or a negated one (see _polarity): a word scored below zero (or
+# with a negative intensity), a negation, or a negative emoticon. may_be_negative looks for those cheaply, erring only
+# towards yes: every word _words gives is a run of the lower-cased text (it only adds spaces, except that it closes
+# up spaced emoticons, whose characters are all checked for), and its only split inside a run of letters is before
+# "n't", itself a negation.
+_NEGATIVE_MARKS = re.compile(r"[:;=>]")  # every negative emoticon has one of these (a test checks)
+# bytes.translate keeps a-z and makes every other byte a space: split() then gives the runs of a-z letters (a
+# character outside ASCII is first encoded as "?", so it ends a run as it does in the text)
+_RUNS_ONLY = bytes(c if ord("a") <= c <= ord("z") else ord(" ") for c in range(256))
+
+
+@cache
+def _negative() -> tuple[frozenset[bytes], tuple[str, ...]]:
+    """The negative words that are runs of a-z (as bytes), and the others one word can be (with '-' or '*')."""
+    lexicon = _lexicon()
+    negative = {w for w, (p, i) in lexicon.scores.items() if p < 0 or i < 0} | set(lexicon.negations)
+    negative |= {face for face, p in lexicon.emoticons.items() if p < 0}
+    runs = {w for w in negative if w.isascii() and w.isalpha() and w.islower()}
+    # No word of _words holds a space; the emoticons are caught by _NEGATIVE_MARKS, those with "'" by "n't".
+    others = tuple(w for w in negative - runs if " " not in w and not _NEGATIVE_MARKS.search(w) and "n't" not in w)
+    return frozenset(w.encode() for w in runs), others
+
+
+def may_be_negative(text: str) -> bool:
+    """False only when pattern_polarity(text) is certainly not below zero (then it need not be computed)."""
+    lowered = text.lower()
+    if "n't" in lowered:
+        return True
+    # The ":" of a link ("https://") is inside a word of the link (a letter before it, "/" after it, and neither is
+    # punctuation the tokenizer splits off), so it cannot be part of an emoticon.
+    marks = lowered.replace("s://", "").replace("p://", "") if "://" in lowered else lowered
+    if ":" in marks or ";" in marks or "=" in marks or ">" in marks:  # every negative emoticon has one of these
+        return True
+    runs, others = _negative()
+    if ("-" in lowered or "*" in lowered) and any(w in lowered for w in others):
+        return True
+    return not runs.isdisjoint(lowered.encode("ascii", "replace").translate(_RUNS_ONLY).split())
+
+
 def _words(string: str, lexicon: _Lexicon) -> list[str]:
     """`" ".join(find_tokens(string)).split()`, lower-cased: the words `Sentiment.__call__` assesses."""
     text = lexicon.text

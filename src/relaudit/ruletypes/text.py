@@ -153,10 +153,14 @@ RATIO = RuleType(
 
 def _sentiment(options: dict[str, Any], ctx: Context) -> Hit | None:
     assert ctx.message is not None
-    from relaudit.labels import polarity
+    from relaudit.labels import ANALYSED_CHARS, polarity
+    from relaudit.sentiment import may_be_negative
 
-    value = polarity(ctx.message.text)
     below, above = options.get("below"), options.get("above")
+    # Only a negative polarity can be below a bound of 0 or less: most texts cannot have one, much cheaper to see.
+    if above is None and below is not None and below <= 0 and not may_be_negative(ctx.message.text[:ANALYSED_CHARS]):
+        return None
+    value = polarity(ctx.message.text)
     if (below is not None and value < below) or (above is not None and value > above):
         return Hit({"polarity": f"{value:+.2f}"}, abs(value))
     return None
