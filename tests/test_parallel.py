@@ -63,6 +63,20 @@ def test_slices_come_back_in_order():
     assert map_slices(squares, 1, 4) == [0]
 
 
+def test_slices_cover_everything_once_and_shrink_towards_the_end():
+    from relaudit.parallel import SLICE, slices
+
+    for count, workers in [(1, 2), (3, 4), (186, 2), (186, 3), (20_000, 2), (100_000, 2), (1_000_000, 2)]:
+        found = slices(count, workers)
+        assert [s for s, _ in found] == [0] + [e for _, e in found[:-1]] and found[-1][1] == count  # contiguous
+        sizes = [e - s for s, e in found]
+        assert max(sizes) <= SLICE and sizes == sorted(sizes, reverse=True)
+    assert slices(186, 2) == [(0, 93), (93, 186)]  # a small export: a slice per worker
+    # 100,000 for two workers: 25,000, then a quarter of what is left per worker (75,000 / 4 = 18,750), ...
+    assert slices(100_000, 2)[:3] == [(0, 25_000), (25_000, 43_750), (43_750, 57_813)]
+    assert slices(100_000, 2)[-2:] == [(98_834, 99_834), (99_834, 100_000)]  # ... down to 1,000
+
+
 def test_worker_count_defaults():
     assert worker_count(10) == 1  # small exports stay in one process
     assert worker_count(MIN_MESSAGES, jobs=1) == 1

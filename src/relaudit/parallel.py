@@ -18,8 +18,9 @@ from typing import Any
 
 # Below this many messages, starting workers costs more than it saves.
 MIN_MESSAGES = 20_000
-# The most messages one task of a worker covers.
+# The most messages one task of a worker covers, and the fewest (but for the last).
 SLICE = 25_000
+TAIL = 1_000
 
 # What forked workers inherit: set in the parent just before the pool starts, cleared after.
 _shared: dict[str, Any] = {}
@@ -70,10 +71,7 @@ def map_slices(
             _local.state = outer
     _shared.update(state)
     try:
-        # Slices of at most SLICE messages: a worker holds one slice's results at a time, not its whole share, and
-        # the cores stay busy to the end. Small exports get one slice per worker.
-        size = max(1, min(SLICE, -(-count // workers)))
-        tasks = [(function, start, min(start + size, count)) for start in range(0, count, size)]
+        tasks = [(function, start, end) for start, end in slices(count, workers)]
         # Frozen objects are left out of garbage collection: a worker's collections then never walk (and so never
         # copy, page by page) the millions of objects it inherited.
         gc.freeze()
@@ -85,6 +83,24 @@ def map_slices(
     finally:
         _shared.clear()
     return [item for part in parts for item in part]
+
+
+def slices(count: int, workers: int) -> list[tuple[int, int]]:
+    """Contiguous (start, end) slices of range(count) for workers that each take the next one when done.
+
+    At most SLICE long, so a worker holds one slice's results at a time, not its whole share; each a quarter of what
+    is left per worker at most, so the slices shrink towards the end (to TAIL) and the workers finish together
+    rather than one waiting while the other does a last long slice.
+    """
+    found = []
+    start = 0
+    tail = min(TAIL, -(-count // workers))  # a small export still gets a slice per worker
+    while start < count:
+        left = count - start
+        size = min(left, SLICE, max(tail, -(-left // (2 * workers))))
+        found.append((start, start + size))
+        start += size
+    return found
 
 
 def _call(task: tuple[Callable[[int, int], list[Any]], int, int]) -> list[Any]:
