@@ -107,3 +107,24 @@ def test_learner_fit_is_deterministic_and_learns_the_sign():
     assert first == second
     bias, weights = first
     assert weights["broken"] > 0 > weights["thanks"] and bias < 0
+
+
+def test_fast_signal_patterns_find_what_the_plain_ones_find():
+    """_MENTION and _CAPS start with their character, so re skips ahead; spans must equal the plain forms'."""
+    import random
+    import re
+
+    from relaudit import complaints
+    from tests.conftest import SHARED_DATA
+    from tests.test_sentiment import shared_texts
+
+    plain = {complaints._MENTION: re.compile(r"(?<![\w@])@\w"), complaints._CAPS: re.compile(r"\b[A-Z]{4,}\b")}
+    rng = random.Random(5)
+    pieces = ["@", "@@", "a@b", "@_", "x", "ABCD", "ABC", "ABCDE1", "É", "ÀBCD", "_ABCD", "ABCD_", " ", "\n", ".", "1"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(20_000)]
+    if SHARED_DATA.is_dir():
+        texts += sorted(shared_texts(SHARED_DATA))
+    for fast, slow in plain.items():
+        assert [t for t in texts if [m.span() for m in fast.finditer(t)] != [m.span() for m in slow.finditer(t)]] == []
+    assert sum(1 for t in texts if complaints._CAPS.search(t)) > 1_000  # the sample has matches of both
+    assert sum(1 for t in texts if complaints._MENTION.search(t)) > 1_000

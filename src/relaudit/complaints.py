@@ -10,15 +10,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from relaudit.casefold import CasePattern
+from relaudit.casefold import CasePattern, fold
 from relaudit.lexicon import Lexicon
 
 _NEGATION = CasePattern(
     r"\b(?:not|no|never|nothing|nobody|cannot|can't|cant|won't|don't|didn't|doesn't|isn't|"
     r"wasn't|haven't|hasn't|aren't|couldn't|wouldn't)\b|n't\b"
 )
-_MENTION = re.compile(r"(?<![\w@])@\w")
-_CAPS = re.compile(r"\b[A-Z]{4,}\b")
+# Both start with the character they look for (the look-behind after it), so `re` skips ahead to it: the same
+# matches as (?<![\w@])@\w and \b[A-Z]{4,}\b, found several times faster.
+_MENTION = re.compile(r"@(?<![\w@]@)\w")
+_CAPS = re.compile(r"[A-Z](?<=\b[A-Z])[A-Z]{3,}\b")
 
 
 def _negated(text: str) -> bool:
@@ -68,7 +70,7 @@ def signals(text: str, value: float) -> list[str]:
         value < 0,
         value <= -0.4,
         value > 0.2,
-        "http" in text.lower(),
+        "http" in (fold(text) or text.lower()),
         _CAPS.search(text) is not None,
         question and value >= 0 and not negated,
         value < 0 and addressed,

@@ -139,8 +139,8 @@ class Labeller:
         """False for a message of another language: its foreign function words outnumber its English ones."""
         english = self.lexicons["english"]
         words = [w for w in tokens(_STRIP.sub(" ", text)) if not w.isdigit()]
-        if len(words) < english.min_words:
-            return True
+        if len(words) < english.min_words or self.foreign_words.isdisjoint(words):
+            return True  # too short to tell, or not one foreign word (the common case, found in C)
         foreign = sum(1 for w in words if w in self.foreign_words)
         return foreign < 2 or foreign <= english.count_words(words)
 
