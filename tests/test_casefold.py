@@ -18,12 +18,17 @@ from tests.test_sentiment import shared_texts
 
 def shipped_patterns() -> list[str]:
     """Every case-insensitive pattern relaudit ships: lexicon cues and phrase lists, rule patterns and phrases."""
-    sources = []
+    return [p.pattern for p in shipped_compiled()]
+
+
+def shipped_compiled() -> list[CasePattern]:
+    """The compiled forms of shipped_patterns(), as the audit uses them (phrase lists with their needles)."""
+    compiled_ = []
     for name in LEXICONS:
         lexicon = load_lexicon(rules_dir() / "lexicons" / f"{name}.yaml")
-        sources += [c.text for c in lexicon.cues if c.kind == "pattern"]
+        compiled_ += [p.compiled for p, _cue in lexicon._patterns if isinstance(p.compiled, CasePattern)]
         if lexicon._phrases is not None:
-            sources.append(lexicon._phrases.pattern)
+            compiled_.append(lexicon._phrases)
     for rule in load_rules():
         stack = [(rule.type, rule.options)]
         while stack:
@@ -34,10 +39,10 @@ def shipped_patterns() -> list[str]:
             for key in ("_pattern", "_exceptions"):
                 compiled = options.get(key)
                 if isinstance(compiled, CasePattern):
-                    sources.append(compiled.pattern)
+                    compiled_.append(compiled)
                 elif compiled is not None and isinstance(getattr(compiled, "compiled", None), CasePattern):
-                    sources.append(compiled.compiled.pattern)
-    return sources
+                    compiled_.append(compiled.compiled)
+    return compiled_
 
 
 def exact(source: str, text: str) -> list[tuple[int, int]]:
@@ -116,7 +121,8 @@ PIECES = [
     "why", "please help", "PLEASE   HELP", "@brand", "https://t.co/x", "!!", "??", "?!", "broken", "Broke", "app",
     "customer service", "you", "your", "we", "our", "shop now", "limited time", "sorry", "apologies", "thanks",
     "love", "\U0001f621", "\U0001f64f", "—", "“", "”", "é", "\u212a", "İ", "ſ", "Σ", "ß", "ﬁ", "-", "'", "_", "0",
-    "a@b.co", "+44 20 7946 0958", "acct no. 998877",
+    "a@b.co", "+44 20 7946 0958", "acct no. 998877", "buy now", "click the link", "proud to announce", "#1",
+    "world-class", "sorry for any inconvenience", "don't miss out",
 ]  # fmt: skip
 GLUE = [" ", "", "  ", "\n", ", ", ". ", "-", "'", "_", "/", "…", "\u00a0"]
 
@@ -140,9 +146,33 @@ def test_identical_to_ignorecase_on_generated_texts() -> None:
     assert differences(shipped_patterns(), generated_texts(4000, seed=11)) == []
 
 
+def needle_differences(texts: list[str]) -> list[tuple[str, str]]:
+    """Texts where a shipped pattern with needles finds other spans than IGNORECASE does."""
+    with_needles = [p for p in shipped_compiled() if p.needles is not None]
+    assert len(with_needles) >= 5  # the rules' phrase lists and the small lexicons' have them
+    return [(p.pattern, t) for t in texts for p in with_needles if p.spans(t) != exact(p.pattern, t)]
+
+
+def test_needles_change_no_match() -> None:
+    words = [w for p in shipped_compiled() if p.needles for w in p.needles]
+    rng = random.Random(3)
+    texts = generated_texts(3000, seed=5)
+
+    def variant(word: str) -> str:  # whole, cut, glued to other letters, capitalised, or something else
+        return rng.choice([word, word.upper(), word[:-1], "x" + word, word + "s", rng.choice(PIECES)])
+
+    # needles there, but not always a match
+    texts += [rng.choice(GLUE).join(variant(rng.choice(words)) for _ in range(6)) for _ in range(3000)]
+    assert needle_differences(texts) == []
+    with_needles = [p for p in shipped_compiled() if p.needles is not None]
+    matched = sum(1 for t in texts if any(p.spans(t) for p in with_needles))
+    assert 1_000 < matched < len(texts) - 1_000  # the sample has texts that match and texts that do not
+
+
 def test_identical_to_ignorecase_on_every_text_in_the_real_exports() -> None:
     if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data is not beside the repository")
     texts = sorted(shared_texts(SHARED_DATA))
     assert len(texts) > 30_000
     assert differences(shipped_patterns(), texts) == []
+    assert needle_differences(texts) == []

@@ -95,12 +95,15 @@ def fold(text: str) -> str | None:
 class CasePattern:
     """A case-insensitive pattern run on the folded text when that is exactly the same, on the text otherwise."""
 
-    __slots__ = ("exact", "folded", "pattern")
+    __slots__ = ("exact", "folded", "needles", "pattern")
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, needles: tuple[str, ...] | None = None) -> None:
+        """`needles`: strings one of which every match holds in the folded text, if the caller knows some."""
         self.pattern = source
         self.exact = re.compile(source, re.IGNORECASE)
         self.folded = re.compile(source) if foldable(source) else None
+        # a few `in` tests are cheaper than the regex scan when none of them is there, the common case
+        self.needles = needles if self.folded is not None else None
 
     def _target(self, text: str) -> tuple[re.Pattern[str], str]:
         if self.folded is not None:
@@ -109,14 +112,21 @@ class CasePattern:
                 return self.folded, folded
         return self.exact, text
 
+    def _absent(self, pattern: re.Pattern[str], target: str) -> bool:
+        """True when the needles show the folded pattern cannot match the folded text."""
+        needles = self.needles
+        return needles is not None and pattern is self.folded and not any(n in target for n in needles)
+
     def search(self, text: str) -> bool:
         """Whether the pattern matches anywhere in the text."""
         pattern, target = self._target(text)
-        return pattern.search(target) is not None
+        return not self._absent(pattern, target) and pattern.search(target) is not None
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of every match, leftmost first, as `finditer` gives them on the text itself."""
         pattern, target = self._target(text)
+        if self._absent(pattern, target):
+            return []
         return [m.span() for m in pattern.finditer(target)]
 
     def found(self, text: str) -> list[str]:

@@ -78,6 +78,9 @@ class Lexicon:
         return sum(1 for token in tokens if token in self.words)
 
 
+# Beyond this many words, the `in` tests of a phrase list cost more than its regex scan.
+MAX_NEEDLES = 16
+
 _TOKEN = re.compile(r"[a-z0-9_']+(?:-[a-z0-9_']+)*")
 
 
@@ -132,7 +135,10 @@ def phrase_pattern(phrases: list[str]) -> CasePattern | None:
         return None
     parts = sorted({_fold(p) for p in phrases}, key=len, reverse=True)
     body = "|".join(r"\s+".join(re.escape(word) for word in part.split()) for part in parts)
-    return CasePattern(rf"(?<![\w'])(?:{body})(?![\w'])")
+    # Each phrase's words are literal in the pattern, so a match holds its phrase's longest word; for a short list,
+    # looking for those words first is cheaper than the scan when none is there.
+    needles = tuple(dict.fromkeys(max(part.split(), key=len) for part in parts))
+    return CasePattern(rf"(?<![\w'])(?:{body})(?![\w'])", needles if len(needles) <= MAX_NEEDLES else None)
 
 
 def _cue(path: Path, index: int, entry: Any) -> Cue:
