@@ -634,3 +634,14 @@ def test_csv_parser_errors_become_skipped_rows(tmp_path):
     path.write_text('id,author,text,created_at\n1,a,ok,2026-01-01\n2,b,"never closed,2026-01-01\n' + "x" * 140_000)
     loaded = checked([path])
     assert [m.id for m in loaded.messages] == ["1"] and loaded.skipped
+
+
+def test_keys_the_format_does_not_have_are_ignored(tmp_path):
+    """is_private and text_kind are other loaders' fields: a relaudit file cannot set them (nor other keys)."""
+    path = tmp_path / "feed.jsonl"
+    base = {"id": "1", "author": "brand", "created_at": "2026-01-01T00:00:00Z", "text": "a &amp; b <b>x</b>"}
+    lines = [dict(base), dict(base, id="2", is_private=True, text_kind="html", colour="red")]
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    first, second = read_messages([path], AuditOptions()).messages
+    assert (first.text, first.is_private) == ("a &amp; b <b>x</b>", False)
+    assert (second.text, second.is_private) == ("a &amp; b <b>x</b>", False)  # kept as written, still public

@@ -91,11 +91,13 @@ def _chain(first: list[tuple[int, str]], rest: Iterator[tuple[int, str]]) -> Ite
 
 
 def _load_jsonl(path: Path, lines: Iterable[tuple[int, str]], notices: list[LoadItem]) -> Iterator[LoadItem]:
+    where = str(path)
     for number, text in lines:
-        yield from _flush(notices)
+        if notices:
+            yield from _flush(notices)
         if not text.strip():
             continue
-        source = Source(str(path), number)
+        source = Source(where, number)
         try:
             value = json.loads(text)
         except json.JSONDecodeError as error:
@@ -118,6 +120,8 @@ def _load_array(path: Path) -> Iterator[LoadItem]:
 def _record(value: object, source: Source) -> RawRecord | Skipped:
     if not isinstance(value, dict):
         return Skipped(source, f"expected an object, found {type(value).__name__}")
-    fields = {key: value.get(key) for key in FIELDS if key in value}
-    fields["text_kind"] = "plain"
-    return RawRecord(fields, source)
+    if "is_private" in value or "text_kind" in value:
+        # keys the format does not have but normalise() reads: keep to the format's fields
+        value = {key: value[key] for key in FIELDS if key in value}
+    value["text_kind"] = "plain"  # a fresh dict from the parser: normalise() reads only the keys it knows
+    return RawRecord(value, source)
