@@ -9,7 +9,7 @@ import pytest
 
 from relaudit.casefold import CasePattern, fold, foldable
 from relaudit.labels import LEXICONS
-from relaudit.lexicon import load_lexicon
+from relaudit.lexicon import load_lexicon, phrase_pattern
 from relaudit.pipeline import load_rules
 from relaudit.resources import rules_dir
 from tests.conftest import SHARED_DATA
@@ -176,3 +176,60 @@ def test_identical_to_ignorecase_on_every_text_in_the_real_exports() -> None:
     assert len(texts) > 30_000
     assert differences(shipped_patterns(), texts) == []
     assert needle_differences(texts) == []
+    assert trie_differences(texts) == []
+
+
+# --- phrase lists as a trie find what the flat, longest-first alternation finds ---
+
+
+def flat(phrases: list[str]) -> str:
+    """The phrase pattern as it was built before the trie: every phrase a branch, longest first."""
+    parts = sorted({" ".join(p.lower().split()) for p in phrases}, key=len, reverse=True)
+    body = "|".join(r"\s+".join(re.escape(word) for word in part.split()) for part in parts)
+    return rf"(?<![\w'])(?:{body})(?![\w'])"
+
+
+def shipped_phrase_lists() -> list[list[str]]:
+    lists = []
+    for name in LEXICONS:
+        lexicon = load_lexicon(rules_dir() / "lexicons" / f"{name}.yaml")
+        lists.append([c.text for c in lexicon.cues if c.kind == "phrase"])
+    for rule in load_rules():
+        stack = [rule.options]
+        while stack:
+            options = stack.pop()
+            stack += [c["options"] for c in options.get("conditions", [])]
+            if "condition" in options:
+                stack.append(options["condition"]["options"])
+            lists += [list(options[key]) for key in ("phrases", "exceptions") if options.get(key)]
+    return [phrases for phrases in lists if phrases]
+
+
+def trie_differences(texts: list[str]) -> list[tuple[str, str]]:
+    found = []
+    for phrases in shipped_phrase_lists():
+        trie, plain = phrase_pattern(phrases), flat(phrases)
+        assert trie is not None
+        assert trie.pattern != plain or len(phrases) == 1
+        for text in texts:
+            if trie.spans(text) != exact(plain, text):
+                found.append((phrases[0], text))
+    return found
+
+
+def test_phrase_trie_finds_the_longest_phrase_first() -> None:
+    pattern = phrase_pattern(["sorry", "sorry for the inconvenience", "sorry for", "so"])
+    assert pattern is not None
+    found = pattern.found("So SORRY for  the inconvenience, sorry for it")
+    assert found == ["So", "SORRY for  the inconvenience", "sorry for"]
+    assert pattern.found("sorry for the inconveniences") == ["sorry for"]  # the longest one that ends at a word
+
+
+def test_phrase_tries_match_as_flat_lists_on_generated_texts() -> None:
+    rng = random.Random(21)
+    words = sorted({w for phrases in shipped_phrase_lists() for p in phrases for w in p.lower().split()})
+    texts = generated_texts(1500, seed=23)
+    texts += [
+        "".join(rng.choice(words + PIECES) + rng.choice(GLUE) for _ in range(rng.randint(1, 12))) for _ in range(2500)
+    ]
+    assert trie_differences(texts) == []

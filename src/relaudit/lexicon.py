@@ -130,15 +130,48 @@ def load_lexicon(path: Path) -> Lexicon:
 
 
 def phrase_pattern(phrases: list[str]) -> CasePattern | None:
-    """One case-insensitive, word-bounded alternation for a phrase list, longest phrases first."""
+    """One case-insensitive, word-bounded alternation for a phrase list: at each place, its longest phrase."""
     if not phrases:
         return None
     parts = sorted({_fold(p) for p in phrases}, key=len, reverse=True)
-    body = "|".join(r"\s+".join(re.escape(word) for word in part.split()) for part in parts)
+    if all(part.isascii() for part in parts):
+        body = _trie([part.split() for part in parts])
+    else:  # letters beyond ASCII: see _trie
+        body = "|".join(r"\s+".join(re.escape(word) for word in part.split()) for part in parts)
     # Each phrase's words are literal in the pattern, so a match holds its phrase's longest word; for a short list,
     # looking for those words first is cheaper than the scan when none is there.
     needles = tuple(dict.fromkeys(max(part.split(), key=len) for part in parts))
     return CasePattern(rf"(?<![\w'])(?:{body})(?![\w'])", needles if len(needles) <= MAX_NEEDLES else None)
+
+
+def _trie(phrases: list[list[str]]) -> str:
+    r"""The phrases (as words) as one pattern sharing their beginnings: "sorry(?:\s+for\s+(?:any|the)|)" and so on.
+
+    `re` tries the branches of an alternation one by one, so a flat list of 177 phrases is 177 tries at each word;
+    a trie is one per letter. It finds what the flat alternation of the phrases, longest first, finds: the phrases
+    that match at one place lie on one path of the trie (the branches of a node begin with different letters, or a
+    space, and no text character matches two different ASCII letters, even ignoring case), and each node tries its
+    longer continuations before ending there, so the longest one that fits wins, as longest-first does. (A list with
+    other letters keeps the flat form.)
+    """
+    root: dict[str, Any] = {}
+    for words in phrases:
+        node = root
+        for index, word in enumerate(words):
+            for step in ([" "] if index else []) + list(word):  # " " stands for the \s+ between words
+                node = node.setdefault(step, {})
+        node[""] = {}  # a phrase ends here
+
+    def pattern(node: dict[str, Any]) -> str:
+        steps = [(r"\s+" if step == " " else re.escape(step), below) for step, below in node.items() if step]
+        branches = [step + pattern(below) for step, below in steps]
+        if "" in node:
+            branches.append("")  # ending here: tried last, after every longer continuation
+        if len(branches) == 1:
+            return branches[0]
+        return "(?:" + "|".join(branches) + ")"
+
+    return pattern(root)
 
 
 def _cue(path: Path, index: int, entry: Any) -> Cue:
