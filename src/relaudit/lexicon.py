@@ -13,6 +13,7 @@ import yaml
 from relaudit.casefold import CasePattern, fold
 from relaudit.errors import RulePackError
 from relaudit.patterns import PatternTimeout, SafePattern, compile_pattern
+from relaudit.patternset import PatternSet
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class Lexicon:
     _phrases: CasePattern | None
     _patterns: tuple[tuple[SafePattern, Cue], ...]
     _by_phrase: dict[str, Cue]
+    _set: PatternSet
 
     def matches(self, text: str) -> list[Cue]:
         """Distinct cues found in the text, in order of first appearance."""
@@ -56,9 +58,12 @@ class Lexicon:
                 if cue is not None:
                     found.setdefault(cue.text, cue)
         folded = fold(text)
-        for pattern, cue in self._patterns:
+        hits = self._set.hits(folded) if self._set.set is not None else None  # RE2 for all at once, if it can
+        for position, (pattern, cue) in enumerate(self._patterns):
             case = pattern.compiled
-            if type(case) is CasePattern:  # a shipped pattern on `re` (no time bound): two calls fewer
+            if hits is not None and position in self._set.index:
+                hit = self._set.index[position] in hits
+            elif type(case) is CasePattern:  # a shipped pattern on `re` (no time bound): two calls fewer
                 if folded is not None and case.folded is not None:
                     hit = case.folded.search(folded) is not None
                 else:
@@ -126,6 +131,7 @@ def load_lexicon(path: Path) -> Lexicon:
         _phrases=phrase_pattern([c.text for c in phrases]),
         _patterns=tuple(patterns),
         _by_phrase=by_phrase,
+        _set=PatternSet([p.compiled if isinstance(p.compiled, CasePattern) else None for p, _cue in patterns]),
     )
 
 

@@ -1,0 +1,102 @@
+"""RE2 sets answer exactly as Python's re does, for every shipped lexicon pattern, or do not answer at all."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from relaudit import patternset
+from relaudit.casefold import CasePattern, fold
+from relaudit.labels import LEXICONS
+from relaudit.lexicon import Lexicon, load_lexicon
+from relaudit.patternset import PatternSet
+from relaudit.resources import rules_dir
+from tests.conftest import SHARED_DATA
+from tests.test_casefold import generated_texts
+from tests.test_sentiment import shared_texts
+
+needs_re2 = pytest.mark.skipif(patternset.re2 is None, reason="google-re2 (the 'fast' extra) is not installed")
+
+
+def lexicons() -> list[Lexicon]:
+    return [load_lexicon(rules_dir() / "lexicons" / f"{name}.yaml") for name in LEXICONS]
+
+
+def disagreements(texts: list[str]) -> list[tuple[str, str]]:
+    """(pattern, text) where the RE2 set's answer is not re's search on the same folded text."""
+    found = []
+    for lexicon in lexicons():
+        for text in texts:
+            folded = fold(text.replace("\u2019", "'"))
+            hits = lexicon._set.hits(folded)
+            if hits is None:
+                continue
+            for position, index in lexicon._set.index.items():
+                pattern = lexicon._patterns[position][0].compiled
+                assert isinstance(pattern, CasePattern) and pattern.folded is not None and folded is not None
+                if (index in hits) != (pattern.folded.search(folded) is not None):
+                    found.append((pattern.pattern, text))
+    return found
+
+
+@needs_re2
+def test_the_complaint_patterns_are_in_the_set():
+    complaint = load_lexicon(rules_dir() / "lexicons" / "complaint.yaml")
+    assert len(complaint._set.index) == len(complaint._patterns) == 11
+
+
+def ascii_texts(count: int, seed: int) -> list[str]:
+    """Texts of the patterns' own words (so they match often), ASCII punctuation, digits and odd spaces."""
+    rng = random.Random(seed)
+    words = sorted(
+        {w for lexicon in lexicons() for p, _ in lexicon._patterns for w in re.findall(r"[a-z']+", p.source)}
+    )
+    pieces = [*words, "!", "?", "!!", "?!", "#fail", "3", "12", "days", "@brand", "https://t.co/x", "'", "-", "_", "."]
+    glue = [" ", "", "  ", "\n", "\t", "\r\n", ", ", "\x0b", "\x1f"]
+    return ["".join(rng.choice(pieces) + rng.choice(glue) for _ in range(rng.randint(1, 15))) for _ in range(count)]
+
+
+@needs_re2
+def test_re2_agrees_with_re_on_generated_texts():
+    texts = generated_texts(3000, seed=31) + ascii_texts(6000, seed=33)
+    assert disagreements(texts) == []
+    complaint = load_lexicon(rules_dir() / "lexicons" / "complaint.yaml")
+    answered = [complaint._set.hits(fold(t)) for t in texts]
+    assert sum(1 for h in answered if h) > 1000  # the texts hit patterns...
+    assert sum(1 for h in answered if h is None) > 1000  # ... and many are left to re (not ASCII, say)
+
+
+@needs_re2
+def test_re2_agrees_with_re_on_every_text_in_the_real_exports():
+    if not SHARED_DATA.is_dir():
+        pytest.skip("../shared/data is not beside the repository")
+    assert disagreements(sorted(shared_texts(SHARED_DATA))) == []
+
+
+@needs_re2
+def test_texts_re2_reads_differently_are_left_to_re():
+    pattern = CasePattern(r"a\sb")
+    found = PatternSet([pattern])
+    assert found.hits("a b") == {0}
+    assert found.hits("a\x0bb") is None  # Python's \s matches a vertical tab, RE2's does not
+    assert found.hits("café") is None  # not ASCII
+    assert found.hits(None) is None  # a text that cannot be folded
+
+
+@needs_re2
+def test_patterns_re2_reads_differently_are_left_out(capfd):
+    patterns = [CasePattern(r"end$"), CasePattern(r"(?<!x)y"), CasePattern(r"Capital"), CasePattern("fine"), None]
+    found = PatternSet(patterns)
+    assert found.index == {3: 0}  # $ (before a final newline in re), a look-behind, an unfoldable pattern, none
+    assert capfd.readouterr().err == ""  # RE2 refused the look-behind without a word on the terminal
+
+
+def test_labels_are_the_same_without_re2(monkeypatch):
+    texts = generated_texts(3000, seed=37)
+    with_set = [[cue.text for cue in lexicon.matches(t)] for lexicon in lexicons() for t in texts]
+    monkeypatch.setattr(patternset, "re2", None)
+    plain = lexicons()
+    assert all(lexicon._set.set is None for lexicon in plain)  # nothing for RE2 to answer
+    assert [[cue.text for cue in lexicon.matches(t)] for lexicon in plain for t in texts] == with_set
