@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 import random
 import re
+import sys
 
 import pytest
 
-from relaudit import patternset
 from relaudit.casefold import CasePattern, fold
 from relaudit.labels import LEXICONS
 from relaudit.lexicon import Lexicon, load_lexicon
@@ -17,11 +18,17 @@ from tests.conftest import SHARED_DATA
 from tests.test_casefold import generated_texts
 from tests.test_sentiment import shared_texts
 
-needs_re2 = pytest.mark.skipif(patternset.re2 is None, reason="google-re2 (the 'fast' extra) is not installed")
+needs_re2 = pytest.mark.skipif(
+    importlib.util.find_spec("re2") is None, reason="google-re2 (the 'fast' extra) is not installed"
+)
 
 
-def lexicons() -> list[Lexicon]:
-    return [load_lexicon(rules_dir() / "lexicons" / f"{name}.yaml") for name in LEXICONS]
+def lexicons(ready: bool = True) -> list[Lexicon]:
+    """The shipped lexicons, their RE2 sets built at once (not after the warm-up) unless `ready` is False."""
+    found = [load_lexicon(rules_dir() / "lexicons" / f"{name}.yaml") for name in LEXICONS]
+    for lexicon in found if ready else []:
+        lexicon._set.ready()
+    return found
 
 
 def disagreements(texts: list[str]) -> list[tuple[str, str]]:
@@ -44,6 +51,7 @@ def disagreements(texts: list[str]) -> list[tuple[str, str]]:
 @needs_re2
 def test_the_complaint_patterns_are_in_the_set():
     complaint = load_lexicon(rules_dir() / "lexicons" / "complaint.yaml")
+    assert complaint._set.ready()
     assert len(complaint._set.index) == len(complaint._patterns) == 11
 
 
@@ -63,6 +71,7 @@ def test_re2_agrees_with_re_on_generated_texts():
     texts = generated_texts(3000, seed=31) + ascii_texts(6000, seed=33)
     assert disagreements(texts) == []
     complaint = load_lexicon(rules_dir() / "lexicons" / "complaint.yaml")
+    assert complaint._set.ready()
     answered = [complaint._set.hits(fold(t)) for t in texts]
     assert sum(1 for h in answered if h) > 1000  # the texts hit patterns...
     assert sum(1 for h in answered if h is None) > 1000  # ... and many are left to re (not ASCII, say)
@@ -79,6 +88,7 @@ def test_re2_agrees_with_re_on_every_text_in_the_real_exports():
 def test_texts_re2_reads_differently_are_left_to_re():
     pattern = CasePattern(r"a\sb")
     found = PatternSet([pattern])
+    assert found.ready()
     assert found.hits("a b") == {0}
     assert found.hits("a\x0bb") is None  # Python's \s matches a vertical tab, RE2's does not
     assert found.hits("café") is None  # not ASCII
@@ -89,14 +99,25 @@ def test_texts_re2_reads_differently_are_left_to_re():
 def test_patterns_re2_reads_differently_are_left_out(capfd):
     patterns = [CasePattern(r"end$"), CasePattern(r"(?<!x)y"), CasePattern(r"Capital"), CasePattern("fine"), None]
     found = PatternSet(patterns)
+    assert found.ready()
     assert found.index == {3: 0}  # $ (before a final newline in re), a look-behind, an unfoldable pattern, none
     assert capfd.readouterr().err == ""  # RE2 refused the look-behind without a word on the terminal
 
 
+@needs_re2
+def test_re2_is_loaded_only_for_many_texts():
+    from relaudit.patternset import WARM_UP
+
+    found = PatternSet([CasePattern("fine")])
+    assert [found.hits("fine") for _ in range(WARM_UP - 1)] == [None] * (WARM_UP - 1)  # re answers meanwhile
+    assert found.set is None
+    assert found.hits("fine") == {0} and found.set is not None
+
+
 def test_labels_are_the_same_without_re2(monkeypatch):
-    texts = generated_texts(3000, seed=37)
+    texts = generated_texts(3000, seed=37) + ascii_texts(2000, seed=39)
     with_set = [[cue.text for cue in lexicon.matches(t)] for lexicon in lexicons() for t in texts]
-    monkeypatch.setattr(patternset, "re2", None)
+    monkeypatch.setitem(sys.modules, "re2", None)  # as if it were not installed: importing it fails
     plain = lexicons()
-    assert all(lexicon._set.set is None for lexicon in plain)  # nothing for RE2 to answer
+    assert not any(lexicon._set.open for lexicon in plain)  # nothing for RE2 to answer
     assert [[cue.text for cue in lexicon.matches(t)] for lexicon in plain for t in texts] == with_set

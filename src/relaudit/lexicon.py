@@ -58,7 +58,7 @@ class Lexicon:
                 if cue is not None:
                     found.setdefault(cue.text, cue)
         folded = fold(text)
-        hits = self._set.hits(folded) if self._set.set is not None else None  # RE2 for all at once, if it can
+        hits = self._set.hits(folded) if self._set.open else None  # RE2 for all at once, where it can
         for position, (pattern, cue) in enumerate(self._patterns):
             case = pattern.compiled
             if hits is not None and position in self._set.index:

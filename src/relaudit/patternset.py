@@ -25,40 +25,62 @@ from relaudit.casefold import CasePattern
 
 # ASCII characters that Python's \s matches and RE2's does not
 _OTHER_SPACE = re.compile(r"[\x0b\x1c-\x1f]")
-
-try:
-    import re2  # google-re2, the optional extra "fast"
-except ImportError:  # pragma: no cover - depends on the installation
-    re2 = None
+# Texts a set leaves to `re` before it loads RE2: importing RE2 takes ~60 ms, more than checking one draft's
+# patterns costs, so only a lexicon asked about many texts (an audit) turns to it.
+WARM_UP = 1_000
 
 
 class PatternSet:
     """The RE2 set of a lexicon's patterns that it can answer for; `hits` says which of them match a text."""
 
-    __slots__ = ("index", "set")
+    __slots__ = ("asked", "candidates", "index", "set")
 
     def __init__(self, patterns: Sequence[CasePattern | None]) -> None:
         """`patterns`: one per cue pattern, None for one that is not a shipped CasePattern (never asked here)."""
         self.set: Any = None
         self.index: dict[int, int] = {}  # position in `patterns` -> index in the RE2 set
-        if re2 is None:
-            return
-        options = re2.Options()
-        options.log_errors = False  # a pattern RE2 refuses is expected here, not news for the user's terminal
-        found = re2.Set.SearchSet(options)
-        for position, pattern in enumerate(patterns):
-            if pattern is None or pattern.folded is None or "$" in pattern.pattern or r"\Z" in pattern.pattern:
-                continue
+        self.asked = 0
+        self.candidates = [
+            (position, pattern.pattern)
+            for position, pattern in enumerate(patterns)
+            if pattern is not None
+            and pattern.folded is not None
+            and "$" not in pattern.pattern
+            and r"\Z" not in pattern.pattern
+        ]
+
+    def ready(self) -> bool:
+        """Build the RE2 set now (at most once); False when RE2 is not installed or takes none of the patterns."""
+        if self.candidates:
+            candidates, self.candidates = self.candidates, []
             try:
-                self.index[position] = found.Add(pattern.pattern)
-            except re2.error:
-                continue  # RE2 lacks what it uses (a look-around, a back-reference): `re` answers for it
-        if self.index:
-            found.Compile()
-            self.set = found
+                import re2  # google-re2, the optional extra "fast"
+            except ImportError:
+                return False
+            options = re2.Options()
+            options.log_errors = False  # a pattern RE2 refuses is expected here, not news for the user's terminal
+            found = re2.Set.SearchSet(options)
+            for position, source in candidates:
+                try:
+                    self.index[position] = found.Add(source)
+                except re2.error:
+                    continue  # RE2 lacks what it uses (a look-around, a back-reference): `re` answers for it
+            if self.index:
+                found.Compile()
+                self.set = found
+        return self.set is not None
 
     def hits(self, folded: str | None) -> set[int] | None:
-        """The set indices matching the folded text, or None when the set cannot answer for this text."""
-        if self.set is None or folded is None or not folded.isascii() or _OTHER_SPACE.search(folded):
+        """The set indices matching the folded text, or None when the set does not answer for this text."""
+        if self.set is None:
+            self.asked += 1
+            if self.asked < WARM_UP or not self.ready():
+                return None
+        if folded is None or not folded.isascii() or _OTHER_SPACE.search(folded):
             return None
         return set(self.set.Match(folded) or ())
+
+    @property
+    def open(self) -> bool:
+        """Whether asking `hits` can be worth it: a set is built, or can still be."""
+        return self.set is not None or bool(self.candidates)
