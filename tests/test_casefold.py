@@ -233,3 +233,12 @@ def test_phrase_tries_match_as_flat_lists_on_generated_texts() -> None:
         "".join(rng.choice(words + PIECES) + rng.choice(GLUE) for _ in range(rng.randint(1, 12))) for _ in range(2500)
     ]
     assert trie_differences(texts) == []
+
+
+def test_phrase_lists_a_user_may_write_still_load():
+    """An empty phrase and a very long one: loaded, and matching as the flat alternation does (review findings)."""
+    for phrases in (["buy now", "  "], [""], ["a" * 600, "b"], ["x " * 300, "x"]):
+        pattern = phrase_pattern(phrases)
+        assert pattern is not None
+        for text in ("buy now x", "x. y", "", "a" * 600 + " b", "x " * 300):
+            assert pattern.spans(text) == exact(flat(phrases), text), (phrases[0][:10], text[:10])

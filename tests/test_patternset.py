@@ -121,3 +121,12 @@ def test_labels_are_the_same_without_re2(monkeypatch):
     plain = lexicons()
     assert not any(lexicon._set.open for lexicon in plain)  # nothing for RE2 to answer
     assert [[cue.text for cue in lexicon.matches(t)] for lexicon in plain for t in texts] == with_set
+
+
+@needs_re2
+@pytest.mark.filterwarnings("ignore:Possible nested set")  # re's own warning about [[:alpha:]]
+def test_syntax_re2_reads_otherwise_is_left_to_re():
+    # re reads x{,2} as x{0,2} and [[:alpha:]] as a set of characters; RE2 reads them otherwise (review finding)
+    found = PatternSet([CasePattern("x{,2}y"), CasePattern("a{,}b"), CasePattern("[[:alpha:]]+"), CasePattern("ok")])
+    assert found.ready()
+    assert found.index == {3: 0}

@@ -85,6 +85,8 @@ class Lexicon:
 
 # Beyond this many words, the `in` tests of a phrase list cost more than its regex scan.
 MAX_NEEDLES = 16
+# A trie is built one call deep per character; longer phrases (a user's, never the shipped ones) keep the flat form.
+MAX_TRIE_PHRASE = 200
 
 _TOKEN = re.compile(r"[a-z0-9_']+(?:-[a-z0-9_']+)*")
 
@@ -140,14 +142,17 @@ def phrase_pattern(phrases: list[str]) -> CasePattern | None:
     if not phrases:
         return None
     parts = sorted({_fold(p) for p in phrases}, key=len, reverse=True)
-    if all(part.isascii() for part in parts):
+    if all(part.isascii() and len(part) <= MAX_TRIE_PHRASE for part in parts):
         body = _trie([part.split() for part in parts])
-    else:  # letters beyond ASCII: see _trie
+    else:  # letters beyond ASCII (see _trie), or a phrase too long for its recursion
         body = "|".join(r"\s+".join(re.escape(word) for word in part.split()) for part in parts)
     # Each phrase's words are literal in the pattern, so a match holds its phrase's longest word; for a short list,
     # looking for those words first is cheaper than the scan when none is there.
-    needles = tuple(dict.fromkeys(max(part.split(), key=len) for part in parts))
-    return CasePattern(rf"(?<![\w'])(?:{body})(?![\w'])", needles if len(needles) <= MAX_NEEDLES else None)
+    words = [part.split() for part in parts]
+    needles = tuple(dict.fromkeys(max(w, key=len) for w in words)) if all(words) else None  # "" needs no word
+    return CasePattern(
+        rf"(?<![\w'])(?:{body})(?![\w'])", needles if needles is not None and len(needles) <= MAX_NEEDLES else None
+    )
 
 
 def _trie(phrases: list[list[str]]) -> str:

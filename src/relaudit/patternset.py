@@ -7,8 +7,8 @@ them in one pass (~2 µs). RE2 is a different engine, so it is only asked where 
 - on folded text (casefold.py: lower-cased, searched without IGNORECASE) that is pure ASCII and holds none of the
   control characters Python counts as whitespace and RE2 does not (\\v, \\x1c-\\x1f). On such text `\\w`, `\\d`,
   `\\s`, `\\b` and `.` mean the same in both; and
-- for patterns that can be folded, do not use `$` or `\\Z` (Python's `$` also matches before a final newline), and
-  that RE2 accepts (it has no look-arounds or back-references).
+- for patterns that can be folded, use none of the syntax RE2 reads otherwise (`$`, `\\Z`, `{,n}`, `[:`), and that
+  RE2 accepts (it has no look-arounds or back-references).
 
 Only whether a pattern matches anywhere is asked, which does not depend on how either engine chooses among
 matches. Without RE2, or for any other text or pattern, `re` answers as before. tests/test_patternset.py checks RE2
@@ -25,6 +25,9 @@ from relaudit.casefold import CasePattern
 
 # ASCII characters that Python's \s matches and RE2's does not
 _OTHER_SPACE = re.compile(r"[\x0b\x1c-\x1f]")
+# Syntax RE2 reads otherwise: `$` (re also matches before a final newline), `\Z` (RE2 has none), `{,n}` (re reads
+# {0,n}, RE2 the text "{,n}"), `[:` (RE2 reads [[:alpha:]] as a POSIX class, re as a set of characters)
+_READ_OTHERWISE = ("$", r"\Z", "{,", "[:")
 # Texts a set leaves to `re` before it loads RE2: importing RE2 takes ~60 ms, more than checking one draft's
 # patterns costs, so only a lexicon asked about many texts (an audit) turns to it.
 WARM_UP = 1_000
@@ -45,8 +48,7 @@ class PatternSet:
             for position, pattern in enumerate(patterns)
             if pattern is not None
             and pattern.folded is not None
-            and "$" not in pattern.pattern
-            and r"\Z" not in pattern.pattern
+            and not any(mark in pattern.pattern for mark in _READ_OTHERWISE)
         ]
 
     def ready(self) -> bool:
