@@ -142,13 +142,13 @@ def phrase_pattern(phrases: list[str]) -> CasePattern | None:
     if not phrases:
         return None
     parts = sorted({_fold(p) for p in phrases}, key=len, reverse=True)
+    words = [part.split() for part in parts]
     if all(part.isascii() and len(part) <= MAX_TRIE_PHRASE for part in parts):
-        body = _trie([part.split() for part in parts])
+        body = _trie(words)
     else:  # letters beyond ASCII (see _trie), or a phrase too long for its recursion
-        body = "|".join(r"\s+".join(re.escape(word) for word in part.split()) for part in parts)
+        body = "|".join(r"\s+".join(re.escape(word) for word in phrase) for phrase in words)
     # Each phrase's words are literal in the pattern, so a match holds its phrase's longest word; for a short list,
     # looking for those words first is cheaper than the scan when none is there.
-    words = [part.split() for part in parts]
     needles = tuple(dict.fromkeys(max(w, key=len) for w in words)) if all(words) else None  # "" needs no word
     return CasePattern(
         rf"(?<![\w'])(?:{body})(?![\w'])", needles if needles is not None and len(needles) <= MAX_NEEDLES else None
