@@ -16,6 +16,27 @@ def fields_getter(cls: type) -> Callable[[Any], tuple[Any, ...]]:
     return attrgetter(*names)  # with two or more names it returns a tuple
 
 
+def positional_builder(cls: type) -> Callable[..., Any]:
+    """A function making cls(*values) from every field's value in order, for a frozen dataclass with slots.
+
+    The dataclass's __init__ sets each field through object.__setattr__ (cls's own refuses: it is frozen), ~180 ns a
+    field, which is most of reading a message. The builder stores into a twin class with the same slots, ~15 ns a
+    field, then makes the object a cls by assigning __class__ (allowed: the two have the same layout). No
+    __post_init__ runs: the caller gives values as it would have made them.
+    """
+    names = tuple(f.name for f in fields(cls))
+    if getattr(cls, "__slots__", None) != names:
+        raise TypeError(f"{cls.__name__} is not a dataclass with slots in field order")
+    twin = type(f"_{cls.__name__}Builder", (), {"__slots__": names})
+    arguments = ", ".join(names)
+    body = "".join(f"    made.{name} = {name}\n" for name in names)
+    code = f"def build({arguments}):\n    made = new(twin)\n{body}    made.__class__ = cls\n    return made\n"
+    namespace: dict[str, Any] = {"new": object.__new__, "twin": twin, "cls": cls}
+    exec(code, namespace)  # code made of the dataclass's own field names, as dataclasses makes its __init__
+    build: Callable[..., Any] = namespace["build"]
+    return build
+
+
 # The author of an export's own posts when the export does not name its owner; --account stands in for it.
 UNKNOWN_OWNER = "unknown-owner"
 
@@ -75,3 +96,9 @@ class Message:
     mentions: tuple[str, ...] = field(default=())
     hashtags: tuple[str, ...] = field(default=())
     urls: tuple[str, ...] = field(default=())
+
+
+# Message(*values) and Source(*values) at a fraction of the cost, for loaders reading millions of them.
+build_message: Callable[..., Message] = positional_builder(Message)
+build_source: Callable[[str, int, str], Source] = positional_builder(Source)  # path already interned
+build_record: Callable[[dict[str, Any], Source], RawRecord] = positional_builder(RawRecord)

@@ -5,12 +5,16 @@ from __future__ import annotations
 import html
 import re
 import sys
+from datetime import datetime, timezone
+from typing import cast
 
 from relaudit.dates import parse_datetime
-from relaudit.model import Message, RawRecord, Skipped
+from relaudit.model import Message, RawRecord, Skipped, Source, build_message
 
-_MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_][A-Za-z0-9_.]*[A-Za-z0-9_]|[A-Za-z0-9_])")
-_HASHTAG = re.compile(r"(?<![\w#&])#(\w+)")
+# A mention's @ (a hashtag's #) not after a word character: each pattern starts with its marker and looks behind
+# only once it is found, so `re` skips to the next marker instead of trying every position (6-15x faster).
+_MENTION = re.compile(r"@(?<![\w@]@)([A-Za-z0-9_][A-Za-z0-9_.]*[A-Za-z0-9_]|[A-Za-z0-9_])")
+_HASHTAG = re.compile(r"#(?<![\w#&]#)(\w+)")
 _URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
 # JSON may carry lone UTF-16 surrogates ("\ud800"); no output encoding can write them, so they become U+FFFD.
@@ -21,6 +25,12 @@ _TRUE = {"true", "1", "yes", "y", "t"}
 
 def normalise(record: RawRecord) -> Message | Skipped:
     """A Message, or Skipped with the reason the record cannot be used."""
+    found = _plain(record.fields, record.source) if record.fields.get("text_kind") == "plain" else None
+    return found if found is not None else _general(record)
+
+
+def _general(record: RawRecord) -> Message | Skipped:
+    """normalise() of any record: every field checked for every form it may take."""
     fields = record.fields
     message_id = _text(fields.get("id"))
     if not message_id:
@@ -36,25 +46,109 @@ def normalise(record: RawRecord) -> Message | Skipped:
     text = plain_text(_text(fields.get("text")) or "", str(fields.get("text_kind", "plain")))
     parent = _text(fields.get("in_reply_to")) or None
     parent_author = handle(_text(fields.get("in_reply_to_author"))) or None
-    return Message(
-        id=message_id,
-        author=author,
-        text=text,
-        created_at=created_at,
-        source=record.source,
-        in_reply_to=parent,
-        in_reply_to_author=parent_author if parent else None,
-        is_repost=_flag(fields.get("is_repost")),
-        platform=_text(fields.get("platform")) or None,
-        likes=_count(fields.get("likes")),
-        reposts=_count(fields.get("reposts")),
-        url=_text(fields.get("url")) or None,
-        is_private=_flag(fields.get("is_private")),
-        # each pattern needs its marker character, so most texts skip most of them
-        mentions=tuple(dict.fromkeys(sys.intern(m.lower()) for m in _MENTION.findall(text))) if "@" in text else (),
-        hashtags=tuple(dict.fromkeys(h.lower() for h in _HASHTAG.findall(text))) if "#" in text else (),
-        urls=tuple(url.rstrip(".,;:!?)]}'\"") for url in _URL.findall(text)) if "://" in text else (),
+    return build_message(
+        message_id,
+        author,
+        text,
+        created_at,
+        record.source,
+        parent,
+        parent_author if parent else None,
+        _flag(fields.get("is_repost")),
+        _platform(_text(fields.get("platform"))),
+        _count(fields.get("likes")),
+        _count(fields.get("reposts")),
+        _text(fields.get("url")) or None,
+        _flag(fields.get("is_private")),
+        *_entities(text),
     )
+
+
+def _plain(fields: dict[str, object], source: Source) -> Message | None:
+    """normalise() of a record whose fields are all of their usual types, with a UTC ISO time; else None.
+
+    Nearly every record of a large export is such a one, and this takes half the time: each field is tested once for
+    the type it nearly always has, and anything else (a number as an id, a date in another form, a missing author,
+    non-ASCII in a field other than the text) is left to the general path, which gives the same Message.
+    """
+    message_id, author, raw_date, text = (
+        fields.get("id"),
+        fields.get("author"),
+        fields.get("created_at"),
+        fields.get("text"),
+    )
+    if not (type(message_id) is str and type(author) is str and type(raw_date) is str and type(text) is str):
+        return None
+    if not (message_id.isascii() and author.isascii() and len(raw_date) == 20 and raw_date[19] == "Z"):
+        return None
+    parent, parent_author, platform, url = (
+        fields.get("in_reply_to"),
+        fields.get("in_reply_to_author"),
+        fields.get("platform"),
+        fields.get("url"),
+    )
+    is_repost, is_private, likes, reposts = (
+        fields.get("is_repost"),
+        fields.get("is_private"),
+        fields.get("likes"),
+        fields.get("reposts"),
+    )
+    for value in (parent, parent_author, platform, url):
+        if value is not None and not (type(value) is str and value.isascii()):
+            return None
+    for value in (is_repost, is_private):
+        if value is not None and type(value) is not bool:
+            return None
+    for value in (likes, reposts):
+        if value is not None and not (type(value) is int and -(2**53) <= value <= 2**53):
+            return None
+    message_id = message_id.strip()
+    author = sys.intern(author.strip().lstrip("@").strip().lower())
+    if not message_id or not author or not raw_date[:4].isdigit():
+        return None
+    try:  # parse_datetime's steps for this form (its epoch pattern cannot match a string ending in "Z")
+        created_at = datetime.fromisoformat(raw_date[:19] + "+00:00").astimezone(timezone.utc)
+    except ValueError:
+        return None
+    # the loops above leave each of these None or an ASCII str; mypy cannot follow them
+    parent, parent_author, platform, url = cast("tuple[str | None, ...]", (parent, parent_author, platform, url))
+    text = text.strip() if text.isascii() else _SURROGATE.sub("\ufffd", text).strip()
+    parent = parent.strip() or None if parent is not None else None
+    if parent is not None and parent_author is not None:
+        parent_author = sys.intern(parent_author.strip().lstrip("@").strip().lower()) or None
+    else:
+        parent_author = None
+    return build_message(
+        message_id,
+        author,
+        text,
+        created_at,
+        source,
+        parent,
+        parent_author,
+        is_repost is True,
+        _platform(platform.strip()) if platform is not None else None,
+        likes,
+        reposts,
+        url.strip() or None if url is not None else None,
+        is_private is True,
+        *_entities(text),
+    )
+
+
+def _entities(text: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """A text's mentions, hashtags and links."""
+    # each pattern needs its marker character, so most texts skip most of them
+    return (
+        tuple(dict.fromkeys(sys.intern(m.lower()) for m in _MENTION.findall(text))) if "@" in text else (),
+        tuple(dict.fromkeys(h.lower() for h in _HASHTAG.findall(text))) if "#" in text else (),
+        tuple(url.rstrip(".,;:!?)]}'\"") for url in _URL.findall(text)) if "://" in text else (),
+    )
+
+
+def _platform(name: str) -> str | None:
+    """A platform name, one string for all the messages that carry it (not one each)."""
+    return sys.intern(name) if name else None
 
 
 def handle(value: str | None) -> str:
