@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import random
 import re
@@ -12,7 +13,9 @@ import pytest
 from relaudit.casefold import CasePattern, fold
 from relaudit.labels import LEXICONS
 from relaudit.lexicon import Lexicon, load_lexicon
+from relaudit.patterns import SafePattern
 from relaudit.patternset import PatternSet
+from relaudit.pipeline import load_rules
 from relaudit.resources import rules_dir
 from tests.conftest import SHARED_DATA
 from tests.test_casefold import generated_texts
@@ -130,3 +133,96 @@ def test_syntax_re2_reads_otherwise_is_left_to_re():
     found = PatternSet([CasePattern("x{,2}y"), CasePattern("a{,}b"), CasePattern("[[:alpha:]]+"), CasePattern("ok")])
     assert found.ready()
     assert found.index == {3: 0}
+
+
+# --- gates: RE2 tells a shipped rule's pattern it cannot match, so `re` is not run on the text ---
+
+
+def shipped_gates() -> list[SafePattern]:
+    """Every trusted pattern of the default rule pack (nested conditions too), its RE2 gate built at once."""
+    found: list[SafePattern] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, SafePattern):
+            found.append(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                walk(item)
+
+    for rule in load_rules():
+        walk(rule.options)
+    gated = [p for p in found if p.gate is not None and p.gate.ready()]
+    return gated
+
+
+def gate_disagreements(texts: list[str]) -> list[tuple[str, str]]:
+    """(pattern, text) where a gate says "no match" and re finds one, or says "a match" and re finds none."""
+    found = []
+    for pattern in shipped_gates():
+        assert pattern.gate is not None
+        for text in texts:
+            folded = isinstance(pattern.compiled, CasePattern)
+            target = fold(text) if folded else text
+            hits = pattern.gate.hits(target)
+            if hits is None:
+                continue
+            compiled = pattern.compiled.folded if folded else pattern.compiled
+            assert target is not None and compiled is not None
+            if bool(hits) != (compiled.search(target) is not None):
+                found.append((pattern.source, text))
+    return found
+
+
+def rule_texts(count: int, seed: int) -> list[str]:
+    """Texts of what the shipped rule patterns look for: capitals, !!!, addresses, numbers, order references."""
+    rng = random.Random(seed)
+    pieces = ["HUGE", "SALE", "NOW", "OK", "A", "Huge", "sale", "!", "!!", "!!!", "sam.jones@example.com", "a@b", "@",
+              "x.y", "+44", "7700", "900123", "(0)", "-", "order", "ORDER", "no.", "number", "#", "acct", "4821377",
+              "1234", "account", "_", "é", "\u00a0"]  # fmt: skip
+    glue = [" ", "", "  ", "\n", "\t", ", ", "\x0b", "\x1c", "."]
+    return ["".join(rng.choice(pieces) + rng.choice(glue) for _ in range(rng.randint(1, 12))) for _ in range(count)]
+
+
+@needs_re2
+def test_the_shipped_pattern_rules_are_gated():
+    sources = {p.source for p in shipped_gates()}
+    assert len(sources) >= 2  # personal data (folded) and shouting (case-sensitive)
+    assert any("[A-Z]" in source for source in sources)
+
+
+@needs_re2
+def test_gates_agree_with_re_on_generated_texts():
+    texts = generated_texts(2000, seed=41) + rule_texts(8000, seed=43)
+    assert gate_disagreements(texts) == []
+    shouting = next(p for p in shipped_gates() if "[A-Z]" in p.source)
+    assert shouting.gate is not None
+    answered = [shouting.gate.hits(t) for t in texts]
+    assert sum(1 for h in answered if h) > 100 and sum(1 for h in answered if h == set()) > 1000
+
+
+@needs_re2
+def test_gates_agree_with_re_on_every_text_in_the_real_exports():
+    if not SHARED_DATA.is_dir():
+        pytest.skip("../shared/data is not beside the repository")
+    assert gate_disagreements(sorted(shared_texts(SHARED_DATA))) == []
+
+
+@needs_re2
+def test_gated_matches_are_the_ungated_matches():
+    texts = generated_texts(1000, seed=45) + rule_texts(4000, seed=47)
+    for pattern in shipped_gates():
+        ungated = dataclasses.replace(pattern, gate=None)
+        assert [pattern.findall_text(t) for t in texts] == [ungated.findall_text(t) for t in texts], pattern.source
+        assert [pattern.search(t) for t in texts] == [ungated.search(t) for t in texts], pattern.source
+
+
+@needs_re2
+def test_a_case_sensitive_set_asks_the_text_itself():
+    found = PatternSet.case_sensitive(r"A\sB")
+    assert found.ready()
+    assert found.hits("A B") == {0} and found.hits("a b") == set()
+    assert found.hits("A\x0bB") is None and found.hits("É A B") is None
+    assert not PatternSet.case_sensitive("end$").open and not PatternSet.case_sensitive("É").open

@@ -43,13 +43,22 @@ class PatternSet:
         self.set: Any = None
         self.index: dict[int, int] = {}  # position in `patterns` -> index in the RE2 set
         self.asked = 0
+        sources = [p.pattern if p is not None and p.folded is not None else None for p in patterns]
         self.candidates = [
-            (position, pattern.pattern)
-            for position, pattern in enumerate(patterns)
-            if pattern is not None
-            and pattern.folded is not None
-            and not any(mark in pattern.pattern for mark in _READ_OTHERWISE)
+            (position, source)
+            for position, source in enumerate(sources)
+            if source is not None and not any(mark in source for mark in _READ_OTHERWISE)
         ]
+
+    @classmethod
+    def case_sensitive(cls, source: str) -> PatternSet:
+        """The set of one pattern compiled without IGNORECASE, asked about the text itself rather than its fold."""
+        # The fold was only needed to drop IGNORECASE; a case-sensitive pattern means the same to both engines on
+        # the same ASCII text, so the conditions on the text and on the syntax are the ones above.
+        made = cls([])
+        if source.isascii() and not any(mark in source for mark in _READ_OTHERWISE):
+            made.candidates = [(0, source)]
+        return made
 
     def ready(self) -> bool:
         """Build the RE2 set now (at most once); False when RE2 is not installed or takes none of the patterns."""
@@ -73,7 +82,7 @@ class PatternSet:
         return self.set is not None
 
     def hits(self, folded: str | None) -> set[int] | None:
-        """The set indices matching the folded text, or None when the set does not answer for this text."""
+        """The set indices matching the folded text (the text, for case_sensitive), or None when it cannot say."""
         if self.set is None:
             self.asked += 1
             if self.asked < WARM_UP or not self.ready():
