@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -128,6 +129,17 @@ def test_metrics(analysis):
 def test_as_of_moves_the_pending_window():
     conv = build(MESSAGES, BRAND, MESSAGES[-1].created_at + timedelta(days=2), timedelta(hours=24))
     assert conv.pending == frozenset()
+
+
+def test_a_window_reaching_before_the_year_1_holds_every_message():
+    # hostile dates: the end minus the window's length is before the first datetime there is
+    first = datetime(1, 1, 1, 0, 30, tzinfo=timezone.utc)
+    messages = [
+        replace(msg("1", "ann", 0, "@brand hello?"), created_at=first),
+        replace(msg("2", "bob", 0, "@brand anyone?"), created_at=first + timedelta(minutes=5)),
+    ]
+    assert build(messages, BRAND, None, timedelta(hours=24)).pending == frozenset({"1", "2"})
+    assert build(messages, BRAND, None, timedelta(minutes=3)).pending == frozenset({"2"})
 
 
 def test_empty_metrics_say_why():

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -202,3 +203,17 @@ def test_terminal_trends_block_needs_two_months_for_the_month_table(tmp_path):
         "    unanswered   0",
         "    pending      0",
     ]
+
+
+def test_a_time_in_another_zone_counts_in_its_utc_month():
+    # 23:30 on 31 January at UTC-2 is 01:30 on 1 February in UTC; the next message, in UTC, is in February too
+    west = timezone(timedelta(hours=-2))
+    messages = [
+        replace(msg("1", "brand", 0, "post"), created_at=datetime(2026, 1, 31, 23, 30, tzinfo=west)),
+        msg("2", "brand", FEB + 120, "another"),
+        msg("3", "brand", 10, "january"),
+    ]
+    ordered = sorted(messages, key=lambda m: m.created_at)
+    conv = build(ordered, BRAND, None, timedelta(hours=24))
+    result = compute_trends(conv, {m.id: Labels() for m in messages}, [])
+    assert [(m.month, m.own_originals) for m in result.months] == [("2026-01", 1), ("2026-02", 2)]

@@ -83,11 +83,13 @@ def build(
     roles = _roles(order, by_id, parents, account.handles)
     responses = _responses(ordered, by_id, parents, roles)
     end = as_of or (ordered[-1].created_at if ordered else datetime.now().astimezone())
-    pending = frozenset(
-        m.id
-        for m in ordered
-        if roles[m.id] is Role.INBOUND and m.id not in responses and end - m.created_at < pending_window
-    )
+    inbound = Role.INBOUND
+    try:  # posted less than the window before the end: the time test first, as it excludes nearly every message
+        since = end - pending_window
+        recent = [m for m in ordered if m.created_at > since]
+    except OverflowError:  # a window reaching back before the year 1: every message is in it
+        recent = list(ordered)
+    pending = frozenset(m.id for m in recent if roles[m.id] is inbound and m.id not in responses)
     return Conversations(account, ordered, roles, parents, responses, pending, end, pending_window, notes)
 
 
@@ -186,8 +188,10 @@ def _responses(
     responses: dict[str, Response] = {}
     visited: set[str] = set()
     waiting: list[tuple[datetime, str]] = []  # heap of skewed, unanswered inbound ancestors
+    original, reply, repost, inbound = Role.ORIGINAL, Role.REPLY, Role.REPOST, Role.INBOUND
     for own in ordered:
-        if not roles[own.id].is_own:
+        role = roles[own.id]
+        if role is not original and role is not reply and role is not repost:  # Role.is_own, without the call
             continue
         while waiting and waiting[0][1] in responses:
             heapq.heappop(waiting)
@@ -199,7 +203,7 @@ def _responses(
                 break
             visited.add(current)
             ancestor = by_id[current]
-            if roles[current] is Role.INBOUND and current not in responses:
+            if roles[current] is inbound and current not in responses:
                 if ancestor.created_at < own.created_at:
                     minutes = (own.created_at - ancestor.created_at).total_seconds() / 60
                     responses[current] = Response(own.id, minutes)

@@ -96,24 +96,31 @@ def compute_trends(conv: Conversations, labels: Mapping[str, Labels], findings: 
     for month in _month_range(conv):
         counts[month] = dict.fromkeys(("originals", "replies", "promotional", "inbound", "pending", "answered"), 0)
     buckets = dict.fromkeys(BUCKET_LABELS, 0)
+    roles, responses, pending = conv.roles, conv.responses, conv.pending
+    original, reply, inbound = Role.ORIGINAL, Role.REPLY, Role.INBOUND
+    moment_month: tuple[int, int] | None = None
+    month_counts: dict[str, int] = {}
     for message in conv.messages:
-        role = conv.roles[message.id]
-        if role is not Role.ORIGINAL and role is not Role.REPLY and role is not Role.INBOUND:
+        role = roles[message.id]
+        if role is not original and role is not reply and role is not inbound:
             continue  # reposts and context are not counted (and may lie outside the range of months)
-        month = _month(message.created_at)
-        if role is Role.ORIGINAL:
-            counts[month]["originals"] += 1
-            counts[month]["promotional"] += labels[message.id].promotional
-        elif role is Role.REPLY:
-            counts[month]["replies"] += 1
-        elif role is Role.INBOUND:
-            counts[month]["inbound"] += 1
-            response = conv.responses.get(message.id)
+        moment = message.created_at
+        if moment.tzinfo is not timezone.utc or (moment.year, moment.month) != moment_month:
+            month_counts = counts[_month(moment)]  # messages come in time order: the month seldom changes
+            moment_month = (moment.year, moment.month) if moment.tzinfo is timezone.utc else None
+        if role is original:
+            month_counts["originals"] += 1
+            month_counts["promotional"] += labels[message.id].promotional
+        elif role is reply:
+            month_counts["replies"] += 1
+        else:
+            month_counts["inbound"] += 1
+            response = responses.get(message.id)
             if response is not None:
-                counts[month]["answered"] += 1
+                month_counts["answered"] += 1
                 buckets[response_bucket(response.minutes)] += 1
-            elif message.id in conv.pending:
-                counts[month]["pending"] += 1
+            elif message.id in pending:
+                month_counts["pending"] += 1
                 buckets["pending"] += 1
             else:
                 buckets["unanswered"] += 1
