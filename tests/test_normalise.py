@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 
 from relaudit import loaders
+from relaudit.engine import Finding, build_finding
+from relaudit.labels import Labels, build_labels
 from relaudit.loaders import relaudit_format
-from relaudit.model import Message, RawRecord, Skipped, Source, build_message, build_source, positional_builder
+from relaudit.model import Message, RawRecord, Skipped, Source, build_message, build_source, builder
 from relaudit.normalise import _HASHTAG, _MENTION, _general, _plain, normalise
 from tests.conftest import SHARED_DATA
 from tests.test_sentiment import shared_texts
@@ -148,13 +150,24 @@ def test_builders_make_equal_frozen_objects_of_the_class() -> None:
         source.line = 4  # type: ignore[misc]
 
 
+def test_builders_take_keywords_and_keep_defaults() -> None:
+    made = build_labels(complaint=True, cues=("late",), polarity=-0.5)
+    assert made == Labels(complaint=True, cues=("late",), polarity=-0.5) and type(made) is Labels
+    assert build_labels() == Labels() and build_labels(*Labels(praise=True).packed()) == Labels(praise=True)
+    finding = build_finding("r", "error", "p", "m", 1.0, message_id="7", source="f:1")
+    assert finding == Finding("r", "error", "p", "m", 1.0, message_id="7", source="f:1")
+    assert build_finding("r", "error", "p", "m", 1.0) == Finding("r", "error", "p", "m", 1.0)
+    with pytest.raises(TypeError):
+        build_finding("r", "error")  # a field without a default is required, as in the dataclass
+
+
 def test_builder_refuses_a_class_without_slots_in_field_order() -> None:
     @dataclass(frozen=True)
     class Plain:
         a: int
 
     with pytest.raises(TypeError):
-        positional_builder(Plain)
+        builder(Plain)
 
 
 # --- the entity patterns start with their marker; they match what the look-behind-first forms matched ---

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import heapq
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
@@ -12,7 +12,7 @@ from functools import cached_property
 from operator import attrgetter
 
 from relaudit.account import Account
-from relaudit.model import Message
+from relaudit.model import Message, builder
 
 
 class Role(str, Enum):
@@ -37,6 +37,10 @@ class Response:
 
     by: str
     minutes: float
+
+
+# Response(...) without the frozen dataclass's __init__ (model.builder): one for every answered inbound message.
+_response: Callable[[str, float], Response] = builder(Response)
 
 
 @dataclass(frozen=True)
@@ -206,7 +210,7 @@ def _responses(
             if roles[current] is inbound and current not in responses:
                 if ancestor.created_at < own.created_at:
                     minutes = (own.created_at - ancestor.created_at).total_seconds() / 60
-                    responses[current] = Response(own.id, minutes)
+                    responses[current] = _response(own.id, minutes)
                 else:
                     heapq.heappush(waiting, (ancestor.created_at, current))
             current = parents.get(current)

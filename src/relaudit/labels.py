@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
@@ -12,7 +13,7 @@ from relaudit.complaints import detect_complaint
 from relaudit.conversations import Role
 from relaudit.filecache import cached
 from relaudit.lexicon import load_lexicon, phrase_pattern, tokens
-from relaudit.model import Message, fields_getter
+from relaudit.model import Message, builder, fields_getter
 
 LEXICONS = (
     "complaint",
@@ -56,6 +57,8 @@ class Labels:
 
 
 _LABEL_FIELDS = fields_getter(Labels)
+# Labels(...) without the frozen dataclass's __init__ (model.builder): one is made for every message labelled.
+build_labels: Callable[..., Labels] = builder(Labels)
 # label name -> the flag that carries it (the names names() gives)
 LABEL_FLAGS = {
     "complaint": "complaint",
@@ -108,11 +111,11 @@ class Labeller:
         text = message.text[:ANALYSED_CHARS]
         if role is Role.INBOUND:
             if not self.judgeable(text):
-                return Labels(not_labelled=True)
+                return build_labels(not_labelled=True)
             verdict = detect_complaint(text, self.lexicons["complaint"], polarity(text))
             question = self._passes("question", text) and not verdict.is_complaint
             praise = not verdict.is_complaint and self._praise(text, verdict.polarity)
-            return Labels(
+            return build_labels(
                 complaint=verdict.is_complaint,
                 complaint_score=verdict.score,
                 cues=verdict.cues,
@@ -127,13 +130,13 @@ class Labeller:
             if self.brand_names is not None:
                 self_refs += len(self.brand_names.spans(text))
             original = role is Role.ORIGINAL
-            return Labels(
+            return build_labels(
                 promotional=original and self._passes("promotional", text),
                 asks_question=original and self._passes("audience-question", text),
                 self_refs=self_refs,
                 audience_refs=self.lexicons["audience-reference"].count_words(words),
             )
-        return Labels()
+        return build_labels()
 
     def judgeable(self, text: str) -> bool:
         """False for a message of another language: its foreign function words outnumber its English ones."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import datetime
 from operator import attrgetter
 from typing import Any
@@ -16,22 +16,31 @@ def fields_getter(cls: type) -> Callable[[Any], tuple[Any, ...]]:
     return attrgetter(*names)  # with two or more names it returns a tuple
 
 
-def positional_builder(cls: type) -> Callable[..., Any]:
-    """A function making cls(*values) from every field's value in order, for a frozen dataclass with slots.
+def builder(cls: type) -> Callable[..., Any]:
+    """A function making cls(...) from the same arguments, for a frozen dataclass with slots, several times faster.
 
     The dataclass's __init__ sets each field through object.__setattr__ (cls's own refuses: it is frozen), ~180 ns a
     field, which is most of reading a message. The builder stores into a twin class with the same slots, ~15 ns a
-    field, then makes the object a cls by assigning __class__ (allowed: the two have the same layout). No
-    __post_init__ runs: the caller gives values as it would have made them.
+    field, then makes the object a cls by assigning __class__ (allowed: the two have the same layout). Fields keep
+    their plain defaults; a default_factory is not run (give that field). No __post_init__ runs either: the caller
+    gives values as it would have made them.
     """
-    names = tuple(f.name for f in fields(cls))
+    found = fields(cls)
+    names = tuple(f.name for f in found)
     if getattr(cls, "__slots__", None) != names:
         raise TypeError(f"{cls.__name__} is not a dataclass with slots in field order")
-    twin = type(f"_{cls.__name__}Builder", (), {"__slots__": names})
-    arguments = ", ".join(names)
+    namespace: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    namespace["twin"] = type(f"_{cls.__name__}Builder", (), {"__slots__": names})
+    parameters = []
+    for item in found:
+        if item.default is MISSING:
+            parameters.append(item.name)
+        else:
+            namespace[f"default_{item.name}"] = item.default
+            parameters.append(f"{item.name}=default_{item.name}")
     body = "".join(f"    made.{name} = {name}\n" for name in names)
-    code = f"def build({arguments}):\n    made = new(twin)\n{body}    made.__class__ = cls\n    return made\n"
-    namespace: dict[str, Any] = {"new": object.__new__, "twin": twin, "cls": cls}
+    signature = ", ".join(parameters)
+    code = f"def build({signature}):\n    made = new(twin)\n{body}    made.__class__ = cls\n    return made\n"
     exec(code, namespace)  # code made of the dataclass's own field names, as dataclasses makes its __init__
     build: Callable[..., Any] = namespace["build"]
     return build
@@ -99,6 +108,6 @@ class Message:
 
 
 # Message(*values) and Source(*values) at a fraction of the cost, for loaders reading millions of them.
-build_message: Callable[..., Message] = positional_builder(Message)
-build_source: Callable[[str, int, str], Source] = positional_builder(Source)  # path already interned
-build_record: Callable[[dict[str, Any], Source], RawRecord] = positional_builder(RawRecord)
+build_message: Callable[..., Message] = builder(Message)
+build_source: Callable[[str, int, str], Source] = builder(Source)  # path already interned
+build_record: Callable[[dict[str, Any], Source], RawRecord] = builder(RawRecord)

@@ -15,10 +15,18 @@ from relaudit import loaders
 from relaudit.account import Account, resolve
 from relaudit.analyse import analyse, before_labels
 from relaudit.conversations import Conversations, Role, build
-from relaudit.engine import Finding, account_findings, by_scope, check_slice, checkable_before_metrics, run_rules
+from relaudit.engine import (
+    Finding,
+    account_findings,
+    build_finding,
+    by_scope,
+    check_slice,
+    checkable_before_metrics,
+    run_rules,
+)
 from relaudit.errors import InputError, UsageError
 from relaudit.grade import grade, load_grading
-from relaudit.labels import Labeller, Labels, polarity
+from relaudit.labels import Labeller, Labels, build_labels, polarity
 from relaudit.loaders.base import LoadNotice
 from relaudit.model import Message, RawRecord, Skipped, Source
 from relaudit.normalise import normalise
@@ -175,7 +183,9 @@ def _label(paths: list[Path], options: AuditOptions, rules: list[Rule] | None = 
         """One slice's labels and findings as objects (workers send tuples)."""
         if workers <= 1:
             return part
-        return [(_unpack(found, known), [Finding(*f) for f in findings], notes) for found, findings, notes in part]
+        return [
+            (_unpack(found, known), [build_finding(*f) for f in findings], notes) for found, findings, notes in part
+        ]
 
     parts = map_slices(
         _label_slice,
@@ -219,7 +229,7 @@ def _unpack(packed: list[tuple[Any, ...]], known: dict[Hashable, Labels] | None 
     # A tuple of plain values pickles about six times faster than the dataclass, and one object per distinct label
     # keeps a million messages from holding a million copies of "nothing found".
     known = {} if known is None else known
-    return [known.get(key) or known.setdefault(key, Labels(*values)) for key, values in map(_key, packed)]
+    return [known.get(key) or known.setdefault(key, build_labels(*values)) for key, values in map(_key, packed)]
 
 
 def _key(values: tuple[Any, ...]) -> tuple[Hashable, tuple[Any, ...]]:
