@@ -8,10 +8,12 @@ benchmarks/learn_complaints.py regenerates from labelled data (or a person edits
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from relaudit.casefold import CasePattern, fold
 from relaudit.lexicon import Lexicon
+from relaudit.model import builder
 
 _NEGATION = CasePattern(
     r"\b(?:not|no|never|nothing|nobody|cannot|can't|cant|won't|don't|didn't|doesn't|isn't|"
@@ -46,7 +48,7 @@ SIGNALS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ComplaintVerdict:
     """A complaint score, whether it passes the threshold, and the cues and signals that pushed it up."""
 
@@ -54,6 +56,10 @@ class ComplaintVerdict:
     cues: tuple[str, ...]
     is_complaint: bool
     polarity: float
+
+
+# ComplaintVerdict(...) without the frozen dataclass's __init__ (model.builder): one for every inbound message.
+_verdict: Callable[..., ComplaintVerdict] = builder(ComplaintVerdict)
 
 
 def signals(text: str, value: float) -> list[str]:
@@ -84,4 +90,4 @@ def detect_complaint(text: str, lexicon: Lexicon, value: float) -> ComplaintVerd
     contributions += [(f"[{name}]", lexicon.signals.get(name, 0.0)) for name in signals(text, value)]
     score = lexicon.bias + sum(weight for _, weight in contributions)
     reasons = tuple(name for name, weight in sorted(contributions, key=lambda item: -item[1]) if weight > 0)
-    return ComplaintVerdict(round(score, 3), reasons, score >= lexicon.threshold, value)
+    return _verdict(round(score, 3), reasons, score >= lexicon.threshold, value)

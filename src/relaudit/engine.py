@@ -42,6 +42,7 @@ class Finding:
 _FINDING_FIELDS = fields_getter(Finding)
 # Finding(...) without the frozen dataclass's __init__ (model.builder): a large audit makes hundreds of thousands.
 build_finding: Callable[..., Finding] = builder(Finding)
+_context: Callable[..., Context] = builder(Context)  # one for every message checked
 
 
 def run_rules(
@@ -126,7 +127,7 @@ def check_slice(
         scope = SCOPE_OF_ROLE.get(role)
         if scope is None or not rules_of_scope[scope]:
             continue
-        ctx = Context(conv, analysis, labeller, message, role, labels[message.id])
+        ctx = _context(conv, analysis, labeller, message, role, labels[message.id])
         findings.extend(check_message(rules_of_scope[scope], ctx, message, gave_up, dropped))
     return findings, gave_up
 
