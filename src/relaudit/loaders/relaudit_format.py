@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Generator, Iterable, Iterator
 from pathlib import Path
 
-from relaudit.loaders.base import LoadItem, decode_lines, decode_stream, encoding_notice, head
+from relaudit.loaders.base import LoadItem, decode_lines, encoding_notice, head
 from relaudit.loaders.container import Container
 from relaudit.loaders.csvrows import table_rows
 from relaudit.loaders.jsonstream import Element, stream_array
@@ -71,48 +71,10 @@ def load(path: Path) -> Iterator[LoadItem]:
             yield _record(item[1], item[0]) if isinstance(item, tuple) else item
 
 
-def is_json_lines(path: Path) -> bool:
-    """Whether load() reads the file as JSON Lines: its first non-blank line starts with "{"."""
-    lines = _decoded(path, [])
-    try:
-        first = next((item for item in lines if item[1].strip()), None)
-    finally:
-        lines.close()
-    return first is not None and first[1].lstrip().startswith("{")
-
-
-def load_range(path: Path, start: int, end: int, first_line: int) -> Iterator[LoadItem]:
-    """What load() gives for the lines of a JSON Lines file in bytes [start, end), the first of them `first_line`.
-
-    `start` and `end` are where lines begin (or the file ends). loaders/split.py reads a large file in such parts;
-    each part gives its own first encoding notice, and the reader keeps only the file's first.
-    """
-    notices: list[LoadItem] = []
-    return _load_jsonl(path, _decoded(path, notices, _part(path, start, end, first_line)), notices)
-
-
-def _part(path: Path, start: int, end: int, first_line: int) -> Iterator[tuple[int, str, str | None]]:
-    with path.open("rb") as handle:
-        handle.seek(start)
-        yield from decode_stream(_until(handle, end - start), first_line)
-
-
-def _until(handle: Iterable[bytes], size: int) -> Iterator[bytes]:
-    """The lines of a binary file from where it is, up to `size` bytes on."""
-    read = 0
-    for raw in handle:
-        if read >= size:
-            return
-        read += len(raw)
-        yield raw
-
-
-def _decoded(
-    path: Path, notices: list[LoadItem], numbered: Iterator[tuple[int, str, str | None]] | None = None
-) -> Generator[tuple[int, str], None, None]:
-    """Decoded lines (of `numbered`, else the file); the first that is not UTF-8 adds a notice to pass on."""
+def _decoded(path: Path, notices: list[LoadItem]) -> Generator[tuple[int, str], None, None]:
+    """Decoded lines; the first line that is not UTF-8 adds a notice for the layout reader to pass on."""
     warned = False
-    for number, text, encoding in numbered if numbered is not None else decode_lines(path):
+    for number, text, encoding in decode_lines(path):
         if encoding and not warned:
             warned = True
             notices.append(encoding_notice(path, number, encoding))
