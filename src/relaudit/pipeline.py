@@ -99,23 +99,26 @@ def read_messages(paths: list[Path], options: AuditOptions) -> Loaded:
     notices: list[str] = []
     first_seen: dict[str, Source] = {}
     records = 0
+    progress = options.progress
     for path, loader in detected:
         for item in loaders.load(path, loader):
-            if isinstance(item, LoadNotice):
+            kind = type(item)  # exact types, tested once each: this loop runs once a record
+            if kind is LoadNotice:
                 notices.append(str(item))
                 continue
             records += 1
-            result = normalise(item) if isinstance(item, RawRecord) else item
-            if isinstance(result, Message):
-                if result.id in first_seen:
-                    result = Skipped(result.source, f"duplicate id {result.id} (first at {first_seen[result.id]})")
-                else:
+            result = normalise(item) if kind is RawRecord else item  # type: ignore[arg-type]
+            if type(result) is Message:
+                if result.id not in first_seen:
                     first_seen[result.id] = result.source
                     messages.append(result)
-            if isinstance(result, Skipped):
-                skipped.append(result)
-            if options.progress is not None and records % 10000 == 0:
-                options.progress(records)
+                    if progress is not None and records % 10000 == 0:
+                        progress(records)
+                    continue
+                result = Skipped(result.source, f"duplicate id {result.id} (first at {first_seen[result.id]})")
+            skipped.append(result)  # type: ignore[arg-type]
+            if progress is not None and records % 10000 == 0:
+                progress(records)
     names = ", ".join(dict.fromkeys(loader.name for _, loader in detected))
     hints = [h for path, loader in detected for h in loader.account_hint(path)]
     return Loaded(messages, skipped, notices, names, records, hints)
