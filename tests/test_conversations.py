@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pytest
 
@@ -140,6 +141,23 @@ def test_a_window_reaching_before_the_year_1_holds_every_message():
     ]
     assert build(messages, BRAND, None, timedelta(hours=24)).pending == frozenset({"1", "2"})
     assert build(messages, BRAND, None, timedelta(minutes=3)).pending == frozenset({"2"})
+
+
+def test_the_window_is_elapsed_time_whatever_the_zone_of_the_end():
+    try:
+        london = ZoneInfo("Europe/London")
+    except ZoneInfoNotFoundError:
+        pytest.skip("no time-zone database on this machine")
+    asked = replace(msg("1", "ann", 0, "@brand hello?"), created_at=datetime(2026, 3, 28, 11, 30, tzinfo=timezone.utc))
+    # 2026-03-30 12:00 in London is 11:00 UTC, after the clocks went forward: 47.5 hours after the message
+    end = datetime(2026, 3, 30, 12, tzinfo=london)
+    assert build([asked], BRAND, end, timedelta(hours=48)).pending == frozenset({"1"})
+    assert build([asked], BRAND, end, timedelta(hours=47)).pending == frozenset()
+
+
+def test_a_window_reaching_past_the_year_9999_holds_no_message():
+    asked = msg("1", "ann", 0, "@brand hello?")
+    assert build([asked], BRAND, None, timedelta(days=-3_000_000)).pending == frozenset()
 
 
 def test_empty_metrics_say_why():

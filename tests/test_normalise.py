@@ -161,6 +161,17 @@ def test_builders_take_keywords_and_keep_defaults() -> None:
         build_finding("r", "error")  # a field without a default is required, as in the dataclass
 
 
+def test_a_builder_takes_fields_named_like_its_own_locals() -> None:
+    @dataclass(frozen=True, slots=True)
+    class Odd:
+        new: int
+        made: int = 2
+        cls: str = "c"
+        twin: tuple[int, ...] = ()
+
+    assert builder(Odd)(1) == Odd(1) and builder(Odd)(1, 3, "x", (4,)) == Odd(1, 3, "x", (4,))
+
+
 def test_builder_refuses_a_class_without_slots_in_field_order() -> None:
     @dataclass(frozen=True)
     class Plain:

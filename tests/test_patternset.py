@@ -13,8 +13,8 @@ import pytest
 from relaudit.casefold import CasePattern, fold
 from relaudit.labels import LEXICONS
 from relaudit.lexicon import Lexicon, load_lexicon
-from relaudit.patterns import SafePattern
-from relaudit.patternset import PatternSet
+from relaudit.patterns import SafePattern, compile_pattern
+from relaudit.patternset import WARM_UP, PatternSet
 from relaudit.pipeline import load_rules
 from relaudit.resources import rules_dir
 from tests.conftest import SHARED_DATA
@@ -109,8 +109,6 @@ def test_patterns_re2_reads_differently_are_left_out(capfd):
 
 @needs_re2
 def test_re2_is_loaded_only_for_many_texts():
-    from relaudit.patternset import WARM_UP
-
     found = PatternSet([CasePattern("fine")])
     assert [found.hits("fine") for _ in range(WARM_UP - 1)] == [None] * (WARM_UP - 1)  # re answers meanwhile
     assert found.set is None
@@ -226,3 +224,21 @@ def test_a_case_sensitive_set_asks_the_text_itself():
     assert found.hits("A B") == {0} and found.hits("a b") == set()
     assert found.hits("A\x0bB") is None and found.hits("É A B") is None
     assert not PatternSet.case_sensitive("end$").open and not PatternSet.case_sensitive("É").open
+
+
+@needs_re2
+def test_a_digit_escape_is_left_to_re():
+    # re reads \\10 as a back-reference to group 10; RE2 takes it for an octal character and would say "no match"
+    source = r"(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)\10"
+    assert not PatternSet.case_sensitive(source).open
+    gated = compile_pattern(source, ignore_case=False, trusted=True)
+    for _ in range(WARM_UP + 1):
+        assert gated.search("abcdefghijj")
+
+
+@needs_re2
+def test_a_set_too_big_for_re2_is_left_to_re():
+    source = r"[^a]{1000}" * 64  # valid for re; RE2 cannot compile a set of it within its memory budget
+    found = PatternSet.case_sensitive(source)
+    assert found.open and not found.ready()
+    assert found.hits("x" * 10) is None and found.set is None

@@ -6,7 +6,7 @@ import heapq
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from enum import Enum
 from functools import cached_property
 from operator import attrgetter
@@ -89,10 +89,10 @@ def build(
     end = as_of or (ordered[-1].created_at if ordered else datetime.now().astimezone())
     inbound = Role.INBOUND
     try:  # posted less than the window before the end: the time test first, as it excludes nearly every message
-        since = end - pending_window
+        since = end.astimezone(timezone.utc) - pending_window  # in UTC: elapsed time, whatever the zone's clock did
         recent = [m for m in ordered if m.created_at > since]
-    except OverflowError:  # a window reaching back before the year 1: every message is in it
-        recent = list(ordered)
+    except OverflowError:  # a window reaching back before the year 1 holds every message; forward past 9999, none
+        recent = list(ordered) if pending_window > timedelta(0) else []
     pending = frozenset(m.id for m in recent if roles[m.id] is inbound and m.id not in responses)
     return Conversations(account, ordered, roles, parents, responses, pending, end, pending_window, notes)
 

@@ -29,18 +29,22 @@ def builder(cls: type) -> Callable[..., Any]:
     names = tuple(f.name for f in found)
     if getattr(cls, "__slots__", None) != names:
         raise TypeError(f"{cls.__name__} is not a dataclass with slots in field order")
-    namespace: dict[str, Any] = {"new": object.__new__, "cls": cls}
-    namespace["twin"] = type(f"_{cls.__name__}Builder", (), {"__slots__": names})
+    if any(name.startswith("_builder_") for name in names):  # the generated code's own names
+        raise TypeError(f"{cls.__name__} has a field named like the builder's own (_builder_...)")
+    namespace: dict[str, Any] = {"_builder_new": object.__new__, "_builder_cls": cls}
+    namespace["_builder_twin"] = type(f"_{cls.__name__}Builder", (), {"__slots__": names})
     parameters = []
     for item in found:
         if item.default is MISSING:
             parameters.append(item.name)
         else:
-            namespace[f"default_{item.name}"] = item.default
-            parameters.append(f"{item.name}=default_{item.name}")
-    body = "".join(f"    made.{name} = {name}\n" for name in names)
-    signature = ", ".join(parameters)
-    code = f"def build({signature}):\n    made = new(twin)\n{body}    made.__class__ = cls\n    return made\n"
+            namespace[f"_builder_default_{item.name}"] = item.default
+            parameters.append(f"{item.name}=_builder_default_{item.name}")
+    body = "".join(f"    _builder_made.{name} = {name}\n" for name in names)
+    code = (
+        f"def build({', '.join(parameters)}):\n    _builder_made = _builder_new(_builder_twin)\n{body}"
+        "    _builder_made.__class__ = _builder_cls\n    return _builder_made\n"
+    )
     exec(code, namespace)  # code made of the dataclass's own field names, as dataclasses makes its __init__
     build: Callable[..., Any] = namespace["build"]
     return build

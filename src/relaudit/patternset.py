@@ -33,6 +33,15 @@ _READ_OTHERWISE = ("$", r"\Z", "{,", "[:")
 WARM_UP = 1_000
 
 
+def _same_to_both(source: str) -> bool:
+    """Whether the pattern uses none of the syntax RE2 reads otherwise, nor a back-slash and a digit."""
+    # `\1` is a back-reference to re, which RE2 refuses; but `\10` to `\77` RE2 reads as octal characters.
+    return not any(mark in source for mark in _READ_OTHERWISE) and _DIGIT_ESCAPE.search(source) is None
+
+
+_DIGIT_ESCAPE = re.compile(r"\\[0-9]")
+
+
 class PatternSet:
     """The RE2 set of a lexicon's patterns that it can answer for; `hits` says which of them match a text."""
 
@@ -44,11 +53,7 @@ class PatternSet:
         self.index: dict[int, int] = {}  # position in `patterns` -> index in the RE2 set
         self.asked = 0
         sources = [p.pattern if p is not None and p.folded is not None else None for p in patterns]
-        self.candidates = [
-            (position, source)
-            for position, source in enumerate(sources)
-            if source is not None and not any(mark in source for mark in _READ_OTHERWISE)
-        ]
+        self.candidates = [(at, source) for at, source in enumerate(sources) if source and _same_to_both(source)]
 
     @classmethod
     def case_sensitive(cls, source: str) -> PatternSet:
@@ -56,7 +61,7 @@ class PatternSet:
         # The fold was only needed to drop IGNORECASE; a case-sensitive pattern means the same to both engines on
         # the same ASCII text, so the conditions on the text and on the syntax are the ones above.
         made = cls([])
-        if source.isascii() and not any(mark in source for mark in _READ_OTHERWISE):
+        if source.isascii() and _same_to_both(source):
             made.candidates = [(0, source)]
         return made
 
@@ -77,7 +82,11 @@ class PatternSet:
                 except re2.error:
                     continue  # RE2 lacks what it uses (a look-around, a back-reference): `re` answers for it
             if self.index:
-                found.Compile()
+                try:
+                    found.Compile()
+                except re2.error:  # the set is too big for RE2's memory budget: `re` answers, as without RE2
+                    self.index = {}
+                    return False
                 self.set = found
         return self.set is not None
 
