@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import subprocess
+import sys
 
 import pytest
 
+from relaudit import parallel
 from relaudit.parallel import MIN_MESSAGES, map_slices, worker_count
 from relaudit.pipeline import AuditOptions, audit
 from tests.conftest import ROOT
@@ -154,3 +157,27 @@ def test_packing_keeps_the_sign_of_a_zero_score():
     plus, minus = Labels(complaint_score=0.0), Labels(complaint_score=-0.0)
     first, second = _unpack([plus.packed(), minus.packed()])
     assert str(first.complaint_score) == "0.0" and str(second.complaint_score) == "-0.0"
+
+
+KILLED_WORKER = """
+import os, sys
+from relaudit import parallel
+from relaudit.errors import WorkerError
+
+def slice_(start, end):
+    if start > 0:
+        os._exit(9)  # as the out-of-memory killer would end it
+    return [end - start]
+
+try:
+    parallel.map_slices(slice_, 4000, 2)
+except WorkerError as error:
+    print("stopped:", error)
+"""
+
+
+@pytest.mark.skipif(not parallel._can_fork(), reason="workers are forked on Linux only")
+def test_a_worker_that_dies_stops_the_audit_with_one_line_instead_of_hanging():
+    # in a process of its own with a time limit: multiprocessing.Pool, used before, waited for ever here
+    done = subprocess.run([sys.executable, "-c", KILLED_WORKER], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == f"stopped: {parallel.WORKER_DIED}", done.stderr

@@ -29,3 +29,7 @@ class AccountError(RelauditError):
 
 class UsageError(RelauditError):
     """An option's value is not acceptable."""
+
+
+class WorkerError(RelauditError):
+    """A worker process of a large audit died (killed, out of memory) before it finished."""

@@ -14,13 +14,22 @@ import os
 import sys
 import threading
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
+
+from relaudit.errors import WorkerError
 
 # Below this many messages, starting workers costs more than it saves.
 MIN_MESSAGES = 20_000
 # The most messages one task of a worker covers, and the fewest (but for the last).
 SLICE = 25_000
 TAIL = 1_000
+
+WORKER_DIED = (
+    "a worker process stopped before finishing its share of the messages (out of memory?); "
+    "--jobs 1 audits in one process, which needs less memory"
+)
 
 # What forked workers inherit: set in the parent just before the pool starts, cleared after.
 _shared: dict[str, Any] = {}
@@ -76,8 +85,12 @@ def map_slices(
         # copy, page by page) the millions of objects it inherited.
         gc.freeze()
         try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                parts = [keep(part) for part in pool.imap(_call, tasks)]
+            # concurrent.futures rather than multiprocessing.Pool: when a worker dies (the out-of-memory killer, say)
+            # Pool starts another and waits for the lost slice for ever; this pool says so, and the audit stops.
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                parts = [keep(part) for part in pool.map(_call, tasks)]
+        except BrokenProcessPool as error:
+            raise WorkerError(WORKER_DIED) from error
         finally:
             gc.unfreeze()
     finally:
