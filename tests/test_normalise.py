@@ -18,7 +18,6 @@ from relaudit.labels import Labels, build_labels
 from relaudit.loaders import relaudit_format
 from relaudit.model import Message, RawRecord, Skipped, Source, build_message, build_source, builder
 from relaudit.normalise import _HASHTAG, _MENTION, _general, _plain, normalise
-from tests.conftest import SHARED_DATA
 from tests.test_sentiment import shared_texts
 
 BASE = {
@@ -106,12 +105,10 @@ def test_fast_path_and_general_path_agree_on_every_variant() -> None:
     assert disagree == []
 
 
-def test_fast_path_agrees_on_every_record_of_the_real_exports() -> None:
-    if not SHARED_DATA.is_dir():
-        pytest.skip("../shared/data is not beside the repository")
+def test_fast_path_agrees_on_every_record_of_the_real_exports(shared_data: Path) -> None:
     fast = 0
     count = 0
-    for path in sorted(p for p in SHARED_DATA.iterdir() if p.is_dir()):
+    for path in sorted(p for p in shared_data.iterdir() if p.is_dir()):
         for target in [path, *sorted(path.iterdir())]:
             try:
                 loader = loaders.detect(target, None)
@@ -200,10 +197,8 @@ def test_entity_patterns_match_the_old_forms_on_generated_texts() -> None:
         assert _HASHTAG.findall(text) == OLD_HASHTAG.findall(text), text
 
 
-def test_entity_patterns_match_the_old_forms_on_every_real_text() -> None:
-    if not SHARED_DATA.is_dir():
-        pytest.skip("../shared/data is not beside the repository")
-    texts = sorted(shared_texts(SHARED_DATA))
+def test_entity_patterns_match_the_old_forms_on_every_real_text(shared_data: Path) -> None:
+    texts = sorted(shared_texts(shared_data))
     assert [t for t in texts if _MENTION.findall(t) != OLD_MENTION.findall(t)] == []
     assert [t for t in texts if _HASHTAG.findall(t) != OLD_HASHTAG.findall(t)] == []
 

@@ -7,6 +7,7 @@ import importlib.util
 import random
 import re
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -17,7 +18,6 @@ from relaudit.patterns import SafePattern, compile_pattern
 from relaudit.patternset import WARM_UP, PatternSet
 from relaudit.pipeline import load_rules
 from relaudit.resources import rules_dir
-from tests.conftest import SHARED_DATA
 from tests.test_casefold import generated_texts
 from tests.test_sentiment import shared_texts
 
@@ -81,10 +81,8 @@ def test_re2_agrees_with_re_on_generated_texts():
 
 
 @needs_re2
-def test_re2_agrees_with_re_on_every_text_in_the_real_exports():
-    if not SHARED_DATA.is_dir():
-        pytest.skip("../shared/data is not beside the repository")
-    assert disagreements(sorted(shared_texts(SHARED_DATA))) == []
+def test_re2_agrees_with_re_on_every_text_in_the_real_exports(shared_data: Path):
+    assert disagreements(sorted(shared_texts(shared_data))) == []
 
 
 @needs_re2
@@ -202,10 +200,8 @@ def test_gates_agree_with_re_on_generated_texts():
 
 
 @needs_re2
-def test_gates_agree_with_re_on_every_text_in_the_real_exports():
-    if not SHARED_DATA.is_dir():
-        pytest.skip("../shared/data is not beside the repository")
-    assert gate_disagreements(sorted(shared_texts(SHARED_DATA))) == []
+def test_gates_agree_with_re_on_every_text_in_the_real_exports(shared_data: Path):
+    assert gate_disagreements(sorted(shared_texts(shared_data))) == []
 
 
 @needs_re2

@@ -6,7 +6,6 @@ import html
 import re
 import sys
 from datetime import datetime, timezone
-from typing import cast
 
 from relaudit.dates import parse_datetime
 from relaudit.model import Message, RawRecord, Skipped, Source, build_message
@@ -103,21 +102,15 @@ def _plain(fields: dict[str, object], source: Source) -> Message | None:
         if value is not None and not (type(value) is int and -(2**53) <= value <= 2**53):
             return None
     message_id = message_id.strip()
-    author = sys.intern(author.strip().lstrip("@").strip().lower())
+    author = handle(author)
     if not message_id or not author or not raw_date[:4].isdigit():
         return None
     try:  # parse_datetime's steps for this form (its epoch pattern cannot match a string ending in "Z")
         created_at = datetime.fromisoformat(raw_date[:19] + "+00:00").astimezone(timezone.utc)
     except ValueError:
         return None
-    # the loops above leave each of these None or an ASCII str; mypy cannot follow them
-    parent, parent_author, platform, url = cast("tuple[str | None, ...]", (parent, parent_author, platform, url))
-    text = text.strip() if text.isascii() else _SURROGATE.sub("\ufffd", text).strip()
-    parent = parent.strip() or None if parent is not None else None
-    if parent is not None and parent_author is not None:
-        parent_author = sys.intern(parent_author.strip().lstrip("@").strip().lower()) or None
-    else:
-        parent_author = None
+    text = _text(text)
+    parent = _text(parent) or None
     return build_message(
         message_id,
         author,
@@ -125,12 +118,12 @@ def _plain(fields: dict[str, object], source: Source) -> Message | None:
         created_at,
         source,
         parent,
-        parent_author,
+        handle(parent_author) or None if parent is not None and type(parent_author) is str else None,
         is_repost is True,
-        _platform(platform.strip()) if platform is not None else None,
+        _platform(_text(platform)),
         likes,
         reposts,
-        url.strip() or None if url is not None else None,
+        _text(url) or None,
         is_private is True,
         *_entities(text),
     )
