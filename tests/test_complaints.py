@@ -128,3 +128,11 @@ def test_fast_signal_patterns_find_what_the_plain_ones_find():
         assert [t for t in texts if [m.span() for m in fast.finditer(t)] != [m.span() for m in slow.finditer(t)]] == []
     assert sum(1 for t in texts if complaints._CAPS.search(t)) > 1_000  # the sample has matches of both
     assert sum(1 for t in texts if complaints._MENTION.search(t)) > 1_000
+
+
+def test_a_phrase_finds_its_cue_however_it_is_written():
+    from relaudit.resources import rules_dir
+
+    lexicon = load_lexicon(rules_dir() / "lexicons" / "complaint.yaml")
+    for text in ("customer service is down", "CUSTOMER   Service is down", "Customer\n\nservice is down"):
+        assert "customer service" in [cue.text for cue in lexicon.matches(text)], text

@@ -53,12 +53,22 @@ class Lexicon:
         found: dict[str, Cue] = {}
         text = text.replace("\u2019", "'")  # curly apostrophes, as phones type them
         if self._phrases is not None:
+            by_phrase = self._by_phrase
             for phrase in self._phrases.found(text):
-                cue = self._by_phrase.get(_fold(phrase))
+                # as written, a phrase is nearly always in its folded form already, which _fold leaves as it is
+                cue = by_phrase.get(phrase)
+                if cue is None:
+                    cue = by_phrase.get(_fold(phrase))
                 if cue is not None:
                     found.setdefault(cue.text, cue)
         folded = fold(text)
         hits = self._set.hits(folded) if self._set.open else None  # RE2 for all at once, where it can
+        if hits is not None and len(self._set.index) == len(self._patterns):
+            # RE2 answered for every pattern: take the ones it found, in the patterns' order, as the loop below does
+            for position in sorted(self._set.position[index] for index in hits):
+                cue = self._patterns[position][1]
+                found.setdefault(cue.text, cue)
+            return list(found.values())
         for position, (pattern, cue) in enumerate(self._patterns):
             case = pattern.compiled
             if hits is not None and position in self._set.index:

@@ -45,12 +45,13 @@ _DIGIT_ESCAPE = re.compile(r"\\[0-9]")
 class PatternSet:
     """The RE2 set of a lexicon's patterns that it can answer for; `hits` says which of them match a text."""
 
-    __slots__ = ("asked", "candidates", "index", "set")
+    __slots__ = ("asked", "candidates", "index", "position", "set")
 
     def __init__(self, patterns: Sequence[CasePattern | None]) -> None:
         """`patterns`: one per cue pattern, None for one that is not a shipped CasePattern (never asked here)."""
         self.set: Any = None
         self.index: dict[int, int] = {}  # position in `patterns` -> index in the RE2 set
+        self.position: dict[int, int] = {}  # and back
         self.asked = 0
         sources = [p.pattern if p is not None and p.folded is not None else None for p in patterns]
         self.candidates = [(at, source) for at, source in enumerate(sources) if source and _same_to_both(source)]
@@ -88,6 +89,7 @@ class PatternSet:
                     self.index = {}
                     return False
                 self.set = found
+                self.position = {index: position for position, index in self.index.items()}
         return self.set is not None
 
     def hits(self, folded: str | None) -> set[int] | None:
