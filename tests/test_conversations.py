@@ -181,6 +181,17 @@ def test_skewed_reply_answered_later():
     assert conv.responses["3"].minutes == 20.0
 
 
+def test_a_reply_stamped_before_its_parent_takes_its_role_from_it():
+    messages = [
+        msg("1", "brand", 0, "post"),
+        msg("2", "zoe", 20, "@brand is it out?", reply_to="1"),
+        msg("3", "yan", 15, "same question", reply_to="2"),  # skew: before 2, and no mention; inbound through 2
+        msg("4", "kim", 16, "nice weather", reply_to="x9"),  # a parent not in the export: context
+    ]
+    conv = build(messages, BRAND, None, timedelta(hours=1))
+    assert conv.roles == {"1": Role.ORIGINAL, "2": Role.INBOUND, "3": Role.INBOUND, "4": Role.CONTEXT}
+
+
 def test_reply_cycle_is_broken_with_a_note():
     messages = [msg("1", "ann", 0, "@brand a", reply_to="2"), msg("2", "brand", 5, "@ann b", reply_to="1")]
     conv = build(messages, BRAND, None, timedelta(hours=1))

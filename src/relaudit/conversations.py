@@ -83,8 +83,14 @@ def build(
     ordered = tuple(sorted(sorted(messages, key=attrgetter("id")), key=attrgetter("created_at")))
     by_id = {m.id: m for m in ordered}
     parents = {m.id: m.in_reply_to for m in ordered if m.in_reply_to in by_id and m.in_reply_to != m.id}
-    order, notes = _tree_order(ordered, by_id, parents)
-    roles = _roles(order, by_id, parents, account.handles)
+    # A message's role reads its parent's, so parents go first. Time order nearly always has them first already;
+    # when it does not (a reply stamped before its parent, or a reply cycle), the tree gives the order.
+    roles = _roles(ordered, by_id, parents, account.handles, parents_first=False)
+    notes: tuple[str, ...] = ()
+    if roles is None:
+        order, notes = _tree_order(ordered, by_id, parents)
+        roles = _roles(order, by_id, parents, account.handles)
+        assert roles is not None
     responses = _responses(ordered, by_id, parents, roles)
     end = as_of or (ordered[-1].created_at if ordered else datetime.now().astimezone())
     inbound = Role.INBOUND
@@ -145,12 +151,19 @@ def _tree_order(
 
 
 def _roles(
-    order: list[Message], by_id: dict[str, Message], parents: dict[str, str], handles: frozenset[str]
-) -> dict[str, Role]:
+    order: Sequence[Message],
+    by_id: dict[str, Message],
+    parents: dict[str, str],
+    handles: frozenset[str],
+    parents_first: bool = True,
+) -> dict[str, Role] | None:
+    """Every message's role; None when `parents_first` is False and a message comes before its parent in `order`."""
     roles: dict[str, Role] = {}
     original, reply, repost, inbound, context = Role.ORIGINAL, Role.REPLY, Role.REPOST, Role.INBOUND, Role.CONTEXT
     for message in order:
         parent_id = parents.get(message.id)
+        if parent_id is not None and not parents_first and parent_id not in roles:
+            return None  # a reply cycle always holds a message whose parent comes after it: cycles go the tree way too
         if message.author in handles:
             if message.is_repost:
                 roles[message.id] = repost
