@@ -122,10 +122,22 @@ def test_fast_signal_patterns_find_what_the_plain_ones_find():
     rng = random.Random(5)
     pieces = ["@", "@@", "a@b", "@_", "x", "ABCD", "ABC", "ABCDE1", "É", "ÀBCD", "_ABCD", "ABCD_", " ", "\n", ".", "1"]
     texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(20_000)]
-    if SHARED_DATA.is_dir():
-        texts += sorted(shared_texts(SHARED_DATA))
+    real = sorted(shared_texts(SHARED_DATA)) if SHARED_DATA.is_dir() else []
+    texts += real
     for fast, slow in plain.items():
         assert [t for t in texts if [m.span() for m in fast.finditer(t)] != [m.span() for m in slow.finditer(t)]] == []
+    negation = re.compile(
+        r"\b(?:not|no|never|nothing|nobody|cannot|can't|cant|won't|don't|didn't|doesn't|isn't|"
+        r"wasn't|haven't|hasn't|aren't|couldn't|wouldn't)\b|n't\b",
+        re.IGNORECASE,
+    )
+    words = ["not", "No", "n't", "N\u2019T", "nn't", "never", "nothing", "nobody", "cannot", "Can't", "cant", "can"]
+    words += ["won't", "don't", "isn't", "wouldn't", "nots", "xnot", "'", "n", "c", "cc", "_", "é", "K", "İ", "ſ"]
+    words += [" ", "\n", ".", "1", "@"]
+    sample = ["".join(rng.choice(words) for _ in range(rng.randint(0, 8))) for _ in range(20_000)] + real
+    negated = {t for t in sample if negation.search(t.replace("\u2019", "'"))}
+    assert [t for t in sample if bool(complaints._negated(t)) != (t in negated)] == []
+    assert 5_000 < len(negated) < len(sample) - 5_000
     assert sum(1 for t in texts if complaints._CAPS.search(t)) > 1_000  # the sample has matches of both
     assert sum(1 for t in texts if complaints._MENTION.search(t)) > 1_000
 
