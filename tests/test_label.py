@@ -85,3 +85,13 @@ def test_other_languages_are_not_labelled(tmp_path):
     report = audit([path], AuditOptions(account=from_option(["shop"])))
     assert report.analysis.counts["not_labelled"] == 1
     assert report.analysis.counts["complaints"] == 1  # bob's; ana's is not judged by English cues
+
+
+def test_digits_do_not_count_as_words_when_judging_the_language():
+    from relaudit.labels import Labeller
+    from relaudit.resources import rules_dir
+
+    labeller = Labeller(rules_dir() / "lexicons", frozenset({"shop"}))
+    assert labeller.judgeable("@shop mi su 12 34 56")  # two words only (digits are no words): too short to tell
+    assert not labeller.judgeable("@shop mi pedido su casa 12")  # four words, two of them foreign, none English
+    assert labeller.judgeable("@shop where is my order 12345")  # no foreign word at all

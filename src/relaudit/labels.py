@@ -74,7 +74,9 @@ def _foreign_words(path: Path) -> frozenset[str]:
     import yaml
 
     data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
-    return frozenset(str(w).lower() for w in data.get("foreign") or [])
+    # judgeable() counts no word of digits alone, so such an entry could never count: left out, isdisjoint() can
+    # be asked about every word of a text before the digits are taken out
+    return frozenset(w for w in (str(w).lower() for w in data.get("foreign") or []) if not w.isdigit())
 
 
 # The longest post a platform allows is Facebook's 63,206 characters; judging only this much of a longer text keeps
@@ -141,9 +143,12 @@ class Labeller:
     def judgeable(self, text: str) -> bool:
         """False for a message of another language: its foreign function words outnumber its English ones."""
         english = self.lexicons["english"]
-        words = [w for w in tokens(_STRIP.sub(" ", text)) if not w.isdigit()]
-        if len(words) < english.min_words or self.foreign_words.isdisjoint(words):
-            return True  # too short to tell, or not one foreign word (the common case, found in C)
+        found = tokens(_STRIP.sub(" ", text))
+        if self.foreign_words.isdisjoint(found):
+            return True  # not one foreign word: the common case, found in C
+        words = [w for w in found if not w.isdigit()]
+        if len(words) < english.min_words:
+            return True  # too short to tell
         foreign = sum(1 for w in words if w in self.foreign_words)
         return foreign < 2 or foreign <= english.count_words(words)
 
