@@ -82,16 +82,23 @@ def build(
     # by (created_at, id): by id, then stably by time; two C-level key sorts, fast on the near-sorted input exports are
     ordered = tuple(sorted(sorted(messages, key=attrgetter("id")), key=attrgetter("created_at")))
     by_id = {m.id: m for m in ordered}
-    parents = {m.id: m.in_reply_to for m in ordered if m.in_reply_to in by_id and m.in_reply_to != m.id}
+    # (`is not None` first: a look-up in a million-entry dict is a cache miss, half the messages are no replies)
+    parents = {
+        m.id: m.in_reply_to
+        for m in ordered
+        if m.in_reply_to is not None and m.in_reply_to in by_id and m.in_reply_to != m.id
+    }
     # A message's role reads its parent's, so parents go first. Time order nearly always has them first already;
     # when it does not (a reply stamped before its parent, or a reply cycle), the tree gives the order.
-    roles = _roles(ordered, by_id, parents, account.handles, parents_first=False)
+    own: list[Message] = []  # the account's messages, in time order
+    roles = _roles(ordered, by_id, parents, account.handles, own)
     notes: tuple[str, ...] = ()
     if roles is None:
         order, notes = _tree_order(ordered, by_id, parents)
         roles = _roles(order, by_id, parents, account.handles)
         assert roles is not None
-    responses = _responses(ordered, by_id, parents, roles)
+        own = [m for m in ordered if roles[m.id].is_own]
+    responses = _responses(own, by_id, parents, roles)
     end = as_of or (ordered[-1].created_at if ordered else datetime.now().astimezone())
     inbound = Role.INBOUND
     try:  # posted less than the window before the end: the time test first, as it excludes nearly every message
@@ -155,16 +162,23 @@ def _roles(
     by_id: dict[str, Message],
     parents: dict[str, str],
     handles: frozenset[str],
-    parents_first: bool = True,
+    own: list[Message] | None = None,
 ) -> dict[str, Role] | None:
-    """Every message's role; None when `parents_first` is False and a message comes before its parent in `order`."""
+    """Every message's role, with parents first in `order`.
+
+    With `own` (a list to fill with the account's messages in order), `order` may be any order, and None is the
+    answer when a message comes before its parent in it. (A reply cycle always holds such a message.)
+    """
     roles: dict[str, Role] = {}
     original, reply, repost, inbound, context = Role.ORIGINAL, Role.REPLY, Role.REPOST, Role.INBOUND, Role.CONTEXT
+    check = own is not None
     for message in order:
-        parent_id = parents.get(message.id)
-        if parent_id is not None and not parents_first and parent_id not in roles:
-            return None  # a reply cycle always holds a message whose parent comes after it: cycles go the tree way too
+        parent_id = parents.get(message.id) if message.in_reply_to is not None else None  # (see build)
         if message.author in handles:
+            if check and parent_id is not None and parent_id not in roles:
+                return None
+            if own is not None:
+                own.append(message)
             if message.is_repost:
                 roles[message.id] = repost
             # A reply whose parent author is unknown is taken as a reply to someone else: self-threads keep
@@ -179,10 +193,14 @@ def _roles(
             continue
         # Others' reposts and private messages are context: they ask nothing of the account in public.
         if message.is_repost or message.is_private:
+            if check and parent_id is not None and parent_id not in roles:
+                return None
             roles[message.id] = context
             continue
         if parent_id is not None:
-            parent_role = roles.get(parent_id)  # set: parents come first in `order`
+            parent_role = roles.get(parent_id)  # set when parents come first in `order`
+            if parent_role is None and check:
+                return None
             addressed = parent_role is not None and parent_role is not context  # own or inbound
         else:
             addressed = message.in_reply_to_author in handles
@@ -193,9 +211,9 @@ def _roles(
 
 
 def _responses(
-    ordered: Sequence[Message], by_id: dict[str, Message], parents: dict[str, str], roles: dict[str, Role]
+    own_messages: list[Message], by_id: dict[str, Message], parents: dict[str, str], roles: dict[str, Role]
 ) -> dict[str, Response]:
-    """First own response per inbound message: the earliest own descendant posted after it.
+    """First own response per inbound message (own messages given in time order): the earliest own descendant after it.
 
     Own messages are walked up to the root in time order, so the first walk to reach an inbound ancestor
     posted before it is that ancestor's first response. A walk may stop at a node an earlier walk passed,
@@ -205,11 +223,8 @@ def _responses(
     responses: dict[str, Response] = {}
     visited: set[str] = set()
     waiting: list[tuple[datetime, str]] = []  # heap of skewed, unanswered inbound ancestors
-    original, reply, repost, inbound = Role.ORIGINAL, Role.REPLY, Role.REPOST, Role.INBOUND
-    for own in ordered:
-        role = roles[own.id]
-        if role is not original and role is not reply and role is not repost:  # Role.is_own, without the call
-            continue
+    inbound = Role.INBOUND
+    for own in own_messages:
         while waiting and waiting[0][1] in responses:
             heapq.heappop(waiting)
         may_stop = not waiting or waiting[0][0] >= own.created_at
