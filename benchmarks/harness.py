@@ -7,7 +7,7 @@ read with os.wait4 for that one child. Prints a Markdown table, checks the targe
 benchmarks/results.md and the scaling plot (messages vs wall time, log-log) to benchmarks/scaling.svg.
 Generated exports are kept under --workdir (default /tmp/relaudit-bench) and reused on the next run.
 Also times `relaudit check` of one draft against importing relaudit's dependencies, and `relaudit batch` with
---jobs 1 and 2; a command that does not exist yet is reported as n/a.
+--jobs 1 and 2 (best of --repeat interleaved rounds); a command that does not exist yet is reported as n/a.
 """
 
 from __future__ import annotations
@@ -171,18 +171,21 @@ def run_batch(args: argparse.Namespace) -> tuple[float, float] | None:
         if not path.exists():
             generate.generate(args.batch_size, seed, "relaudit", path)
         feeds.append(str(path))
-    walls = []
-    for jobs in (1, 2):
-        run = measure(
-            relaudit_command("batch", *feeds, "--jobs", str(jobs), "--format", "json"),
-            args.timeout,
-            folder / f"out-{jobs}.txt",
-        )
-        if run.code not in (0, 1):
-            print(f"relaudit batch --jobs {jobs} exited {run.code}; see {folder}/out-{jobs}.txt", file=sys.stderr)
-            return None
-        walls.append(run.wall)
-    return walls[0], walls[1]
+    best: dict[int, float] = {}
+    # --repeat rounds of --jobs 1 then 2, the best of each kept: a single run of each is at the mercy of the machine
+    # (on the development VM one pair measured 1.69x and the next 1.94x)
+    for _ in range(max(1, args.repeat)):
+        for jobs in (1, 2):
+            run = measure(
+                relaudit_command("batch", *feeds, "--jobs", str(jobs), "--format", "json"),
+                args.timeout,
+                folder / f"out-{jobs}.txt",
+            )
+            if run.code not in (0, 1):
+                print(f"relaudit batch --jobs {jobs} exited {run.code}; see {folder}/out-{jobs}.txt", file=sys.stderr)
+                return None
+            best[jobs] = min(best.get(jobs, run.wall), run.wall)
+    return best[1], best[2]
 
 
 def fmt(value: float | None, digits: int = 2, suffix: str = "") -> str:
@@ -334,7 +337,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="10000,100000,1000000", help="comma-separated message counts")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/relaudit-bench"))
-    parser.add_argument("--repeat", type=int, default=3, help="runs per tool up to 100k messages (best is kept)")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs per tool up to 100k messages, and of each batch (best is kept)"
+    )
     parser.add_argument("--timeout", type=float, default=3600, help="seconds before a run is stopped")
     parser.add_argument("--skip", default="", help="parts to leave out, e.g. baseline,check,batch")
     parser.add_argument("--check-repeat", type=int, default=7)
