@@ -96,6 +96,7 @@ GATES = {
 }
 OTHERS = {
     "debug": ["--debug", "audit", "missing.jsonl"],
+    "debug-after": ["audit", "missing.jsonl", "--debug"],  # as users type other flags
     "version": ["--version"],
     "bare": [],
     "json-output": ["audit", "brand.jsonl", "--format", "json", "--output", "out.json"],
@@ -189,8 +190,9 @@ def test_json_output_file_and_no_gate(results, workdir):
     assert [(f["rule"], f["level"]) for f in report["findings"]] == [("unanswered-complaint", "error")]
 
 
-def test_debug_shows_the_traceback(results):
-    result = results["debug"]
+@pytest.mark.parametrize("name", ["debug", "debug-after"])
+def test_debug_shows_the_traceback(results, name):
+    result = results[name]
     assert result.returncode != 0
     assert "Traceback" in result.stderr
     assert "InputError" in result.stderr and "missing.jsonl: no such file or folder" in result.stderr

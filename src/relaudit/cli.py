@@ -726,9 +726,18 @@ def _write(text: str, output: Path | None) -> None:
     _write_chunks([text], output)
 
 
+def _debug_first(argv: list[str]) -> list[str]:
+    """The arguments with --debug moved before the command, where Typer takes it: users put it after, too."""
+    end = argv.index("--") if "--" in argv else len(argv)  # after "--", "--debug" would be a file's name
+    if "--debug" not in argv[1:end]:
+        return argv
+    return [argv[0], "--debug", *(a for a in argv[1:end] if a != "--debug"), *argv[end:]]
+
+
 def main() -> None:
     """Run the CLI; the one place where errors become one line on stderr and exit code 2."""
-    debug = "--debug" in sys.argv[1:]
+    sys.argv = _debug_first(sys.argv)
+    debug = "--debug" in sys.argv[1:2]
     try:
         # Not standalone: Typer returns the exit code instead of exiting, and raises usage errors to us.
         code = app(prog_name="relaudit", standalone_mode=False)
