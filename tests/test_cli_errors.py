@@ -97,6 +97,7 @@ GATES = {
 OTHERS = {
     "debug": ["--debug", "audit", "missing.jsonl"],
     "debug-after": ["audit", "missing.jsonl", "--debug"],  # as users type other flags
+    "debug-as-a-value": ["audit", "brand.jsonl", "--format", "json", "--output", "--debug"],  # a file named so
     "version": ["--version"],
     "bare": [],
     "json-output": ["audit", "brand.jsonl", "--format", "json", "--output", "out.json"],
@@ -196,6 +197,12 @@ def test_debug_shows_the_traceback(results, name):
     assert result.returncode != 0
     assert "Traceback" in result.stderr
     assert "InputError" in result.stderr and "missing.jsonl: no such file or folder" in result.stderr
+
+
+def test_debug_as_an_option_value_is_that_value(results, workdir):
+    result = results["debug-as-a-value"]
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+    assert json.loads((workdir / "--debug").read_text(encoding="utf-8"))["schema_version"] == 1
 
 
 def test_version(results):

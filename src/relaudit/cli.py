@@ -727,20 +727,29 @@ def _write(text: str, output: Path | None) -> None:
 
 
 def _debug_first(argv: list[str]) -> list[str]:
-    """The arguments with --debug moved before the command, where Typer takes it: users put it after, too."""
-    end = argv.index("--") if "--" in argv else len(argv)  # after "--", "--debug" would be a file's name
-    if "--debug" not in argv[1:end]:
-        return argv
+    """The arguments with --debug moved before the command, where Typer takes it (not those after "--")."""
+    end = argv.index("--") if "--" in argv else len(argv)
     return [argv[0], "--debug", *(a for a in argv[1:end] if a != "--debug"), *argv[end:]]
+
+
+def _run(args: list[str]) -> Any:
+    """Typer's run of the command line; `relaudit audit FILE --debug` as if --debug came before the command."""
+    try:
+        # Not standalone: Typer returns the exit code instead of exiting, and raises usage errors to us.
+        return app(args=args[1:], prog_name="relaudit", standalone_mode=False)
+    except Exception as error:
+        # Only when Typer refused --debug where it stood: anywhere else it is an option's value, or after "--" a
+        # name, and means what it meant. Nothing has run yet: every option is read before a command starts.
+        if type(error).__name__ != "NoSuchOption" or getattr(error, "option_name", None) != "--debug":
+            raise
+        return app(args=_debug_first(args)[1:], prog_name="relaudit", standalone_mode=False)
 
 
 def main() -> None:
     """Run the CLI; the one place where errors become one line on stderr and exit code 2."""
-    sys.argv = _debug_first(sys.argv)
-    debug = "--debug" in sys.argv[1:2]
+    debug = "--debug" in sys.argv[1:]
     try:
-        # Not standalone: Typer returns the exit code instead of exiting, and raises usage errors to us.
-        code = app(prog_name="relaudit", standalone_mode=False)
+        code = _run(sys.argv)
     except RelauditError as error:
         if debug:
             raise
