@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from operator import itemgetter
 
 from relaudit.casefold import CasePattern, fold
 from relaudit.lexicon import Lexicon
@@ -91,9 +90,12 @@ def detect_complaint(text: str, lexicon: Lexicon, value: float) -> ComplaintVerd
     weights = lexicon.signals
     contributions += [(_SHOWN[name], weights.get(name, 0.0)) for name in signals(text, value)]
     score = lexicon.bias + sum([weight for _, weight in contributions])
-    # a stable sort, reversed or not, keeps equal weights in the order found
-    pushed = sorted([item for item in contributions if item[1] > 0], key=itemgetter(1), reverse=True)
-    return _verdict(round(score, 3), tuple(name for name, _ in pushed), score >= lexicon.threshold, value)
+    reasons = tuple(name for name, weight in sorted(contributions, key=_strongest_first) if weight > 0)
+    return _verdict(round(score, 3), reasons, score >= lexicon.threshold, value)
+
+
+def _strongest_first(item: tuple[str, float]) -> float:
+    return -item[1]
 
 
 _SHOWN = {name: f"[{name}]" for name in SIGNALS}  # how a report shows a signal among the cues
