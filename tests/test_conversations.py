@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pytest
@@ -190,6 +193,25 @@ def test_a_reply_stamped_before_its_parent_takes_its_role_from_it():
     ]
     conv = build(messages, BRAND, None, timedelta(hours=1))
     assert conv.roles == {"1": Role.ORIGINAL, "2": Role.INBOUND, "3": Role.INBOUND, "4": Role.CONTEXT}
+
+
+def test_repeated_ids_take_the_tree_way_and_end(tmp_path):
+    # Loaders never pass a repeated id (the second copy is a skipped record), but build must not loop on one: a
+    # cycle through two messages that share an id escapes the time-order check by id. Run apart, with a time limit.
+    code = (
+        "from datetime import timedelta\n"
+        "from relaudit.account import Account\n"
+        "from relaudit.conversations import build\n"
+        "from tests.conftest import msg\n"
+        "ms = [msg('1', 'ann', 4, 'a', reply_to='2'), msg('2', 'brand', 0, 'b'), msg('1', 'brand', 1, 'c'),\n"
+        "      msg('2', 'brand', 5, 'd', reply_to='1')]\n"
+        "conv = build(ms, Account(frozenset({'brand'}), 'option', 'test'), None, timedelta(hours=1))\n"
+        "print(sorted(conv.parents.items()), len(conv.notes))\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[('1', '2')] 1"  # the cycle 1 -> 2 -> 1 is broken at 2, the first in time
 
 
 def test_reply_cycle_is_broken_with_a_note():

@@ -91,7 +91,8 @@ def build(
     # A message's role reads its parent's, so parents go first. Time order nearly always has them first already;
     # when it does not (a reply stamped before its parent, or a reply cycle), the tree gives the order.
     own: list[Message] = []  # the account's messages, in time order
-    roles = _roles(ordered, by_id, parents, account.handles, own)
+    # (Ids are unique from every loader; were one repeated, the check by id could miss a cycle: the tree then.)
+    roles = _roles(ordered, by_id, parents, account.handles, own) if len(by_id) == len(ordered) else None
     notes: tuple[str, ...] = ()
     if roles is None:
         order, notes = _tree_order(ordered, by_id, parents)
