@@ -76,7 +76,8 @@ def _foreign_words(path: Path) -> frozenset[str]:
     data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     # judgeable() counts no word of digits alone, so such an entry could never count: left out, isdisjoint() can
     # be asked about every word of a text before the digits are taken out
-    return frozenset(w for w in (str(w).lower() for w in data.get("foreign") or []) if not w.isdigit())
+    words = (str(entry).lower() for entry in data.get("foreign") or [])
+    return frozenset(word for word in words if not word.isdigit())
 
 
 # The longest post a platform allows is Facebook's 63,206 characters; judging only this much of a longer text keeps

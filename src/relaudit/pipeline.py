@@ -108,15 +108,13 @@ def read_messages(paths: list[Path], options: AuditOptions) -> Loaded:
                 continue
             records += 1
             result = normalise(item) if kind is RawRecord else item  # type: ignore[arg-type]
-            if type(result) is Message:
-                if result.id not in first_seen:
-                    first_seen[result.id] = result.source
-                    messages.append(result)
-                    if progress is not None and records % 10000 == 0:
-                        progress(records)
-                    continue
-                result = Skipped(result.source, f"duplicate id {result.id} (first at {first_seen[result.id]})")
-            skipped.append(result)  # type: ignore[arg-type]
+            if type(result) is not Message:
+                skipped.append(result)  # type: ignore[arg-type]
+            elif result.id not in first_seen:
+                first_seen[result.id] = result.source
+                messages.append(result)
+            else:
+                skipped.append(Skipped(result.source, f"duplicate id {result.id} (first at {first_seen[result.id]})"))
             if progress is not None and records % 10000 == 0:
                 progress(records)
     names = ", ".join(dict.fromkeys(loader.name for _, loader in detected))
