@@ -22,7 +22,8 @@ def test_runaway_pattern_times_out():
     assert time.monotonic() - started < 2
 
 
-def test_audit_with_a_runaway_rule_finishes_and_warns(tmp_path):
+@pytest.mark.parametrize("jobs", [None, 2])  # 2: in workers that own the messages, where fork is (owned.py)
+def test_audit_with_a_runaway_rule_finishes_and_warns(tmp_path, jobs):
     pack = tmp_path / "evil.yaml"
     pack.write_text(
         "rules:\n"
@@ -37,11 +38,11 @@ def test_audit_with_a_runaway_rule_finishes_and_warns(tmp_path):
     ]
     export.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     started = time.monotonic()
-    report = audit([export], AuditOptions(rule_files=(pack,)))
+    report = audit([export], AuditOptions(rule_files=(pack,), jobs=jobs))
     assert time.monotonic() - started < 10
     timeouts = [w for w in report.warnings if "rule 'evil' gave up" in w]
     # one warning: after giving up on the first message, the rule is not run on the rest
-    assert len(timeouts) == 1 and "catastrophic backtracking" in timeouts[0]
+    assert len(timeouts) == 1 and "catastrophic backtracking" in timeouts[0] and timeouts[0].startswith(f"{export}:1: ")
     assert "it is not run on the messages after it" in timeouts[0]
     assert not any(f.rule == "evil" for f in report.findings)
 

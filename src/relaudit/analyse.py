@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from statistics import median
 
 from relaudit.conversations import Conversations, Role
-from relaudit.labels import Labels
+from relaudit.labels import LabelsOf, labels_of
 from relaudit.model import Message
 
 METRICS = (
@@ -37,10 +38,11 @@ class Analysis:
     canned: frozenset[str]  # ids of own replies whose text repeats another own reply's
 
 
-def before_labels(conv: Conversations) -> Analysis:
+def before_labels(conv: Conversations, canned: frozenset[str] | None = None) -> Analysis:
     """What message rules may read of the analysis before labels exist: canned replies and the counts of roles.
 
-    (Metrics need every label; only account rules read them, once all messages are labelled.)
+    (Metrics need every label; only account rules read them, once all messages are labelled.) `canned`: the canned
+    replies when already found (their texts are in the workers, owned.py).
     """
     counts = {
         "messages": len(conv.messages),
@@ -50,13 +52,12 @@ def before_labels(conv: Conversations) -> Analysis:
         "inbound": len(conv.with_role(Role.INBOUND)),
         "pending": len(conv.pending),
     }
-    return Analysis(counts, {}, {}, _canned(conv.with_role(Role.REPLY)))
+    return Analysis(counts, {}, {}, _canned(conv.with_role(Role.REPLY)) if canned is None else canned)
 
 
-def analyse(
-    conv: Conversations, labels: dict[str, Labels], skipped: int, canned: frozenset[str] | None = None
-) -> Analysis:
+def analyse(conv: Conversations, labels: LabelsOf, skipped: int, canned: frozenset[str] | None = None) -> Analysis:
     """Every metric from its exact definition (`canned`: the canned replies, when before_labels found them)."""
+    label_of = labels_of(labels)
     originals = conv.with_role(Role.ORIGINAL)
     replies = conv.with_role(Role.REPLY)
     inbound = conv.with_role(Role.INBOUND)
@@ -66,7 +67,7 @@ def analyse(
     complaints = unanswered_complaints = not_labelled = 0
     times: list[float] = []  # first response times of every answered inbound message
     for message in inbound:
-        found = labels[message.id]
+        found = label_of(message)
         response = responses.get(message.id)
         is_due = message.id not in pending
         if response is not None:
@@ -85,13 +86,13 @@ def analyse(
     times.sort()
     promotional = asks = self_refs = audience_refs = 0
     for message in originals:
-        found = labels[message.id]
+        found = label_of(message)
         promotional += found.promotional
         asks += found.asks_question
         self_refs += found.self_refs
         audience_refs += found.audience_refs
     for message in replies:
-        found = labels[message.id]
+        found = label_of(message)
         self_refs += found.self_refs
         audience_refs += found.audience_refs
     canned = _canned(replies) if canned is None else canned
@@ -134,9 +135,14 @@ def canned_key(text: str) -> str:
 
 def _canned(replies: list[Message]) -> frozenset[str]:
     keys = {m.id: canned_key(m.text) for m in replies}
-    seen = Counter(keys.values())
+    repeated = repeated_keys(Counter(keys.values()))
+    return frozenset(i for i, key in keys.items() if key in repeated)
+
+
+def repeated_keys(counts: Mapping[str, int]) -> frozenset[str]:
+    """The canned-reply keys that more than one reply has (counts: replies by key)."""
     # A reply with nothing left after normalising (a bare mention or link) says nothing, so it cannot be canned.
-    return frozenset(i for i, key in keys.items() if key and seen[key] > 1)
+    return frozenset(key for key, count in counts.items() if key and count > 1)
 
 
 def _ratio(part: int, whole: int, why: dict[str, str], name: str, reason: str) -> float | None:

@@ -95,14 +95,28 @@ def by_scope(rules: list[Rule]) -> dict[str, list[Rule]]:
 _READS_METRICS = frozenset({"metric"})
 
 
+# Rule types that read every message of the export (a message's text against every earlier one's).
+_READS_EVERY_MESSAGE = frozenset({"duplicate"})
+
+
 def checkable_before_metrics(rules: list[Rule]) -> bool:
     """Whether the message rules can run as soon as their message is labelled (none of them reads a metric)."""
+    return not _message_rules_use(rules, _READS_METRICS)
 
-    def reads(kind: str, options: dict[str, Any]) -> bool:
+
+def reads_every_message(rules: list[Rule]) -> bool:
+    """Whether a message rule reads other messages than its own, so needs every message in its process."""
+    return _message_rules_use(rules, _READS_EVERY_MESSAGE)
+
+
+def _message_rules_use(rules: list[Rule], kinds: frozenset[str]) -> bool:
+    """Whether a message-scope rule is of one of these types, or holds a condition that is."""
+
+    def uses(kind: str, options: dict[str, Any]) -> bool:
         nested = [*options.get("conditions", ()), *([options["condition"]] if "condition" in options else [])]
-        return kind in _READS_METRICS or any(reads(c["type"], c["options"]) for c in nested)
+        return kind in kinds or any(uses(c["type"], c["options"]) for c in nested)
 
-    return not any(reads(r.type, r.options) for r in rules if any(s in SCOPE_OF_ROLE.values() for s in r.scopes))
+    return any(uses(r.type, r.options) for r in rules if any(s in SCOPE_OF_ROLE.values() for s in r.scopes))
 
 
 def check_slice(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
@@ -59,6 +59,17 @@ class Labels:
 _LABEL_FIELDS = fields_getter(Labels)
 # Labels(...) without the frozen dataclass's __init__ (model.builder): one is made for every message labelled.
 build_labels: Callable[..., Labels] = builder(Labels)
+# A message's labels: by message id, or a function of the message (owned.py keeps them on its stubs).
+LabelsOf = Mapping[str, Labels] | Callable[[Message], Labels]
+
+
+def labels_of(labels: LabelsOf) -> Callable[[Message], Labels]:
+    """A function giving a message's labels, from labels by id or such a function itself."""
+    if callable(labels):
+        return labels
+    return lambda message: labels[message.id]
+
+
 # label name -> the flag that carries it (the names names() gives)
 LABEL_FLAGS = {
     "complaint": "complaint",

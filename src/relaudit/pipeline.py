@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import gc
+import heapq
 import math
-from collections.abc import Callable, Hashable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from array import array
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -22,20 +25,26 @@ from relaudit.engine import (
     by_scope,
     check_slice,
     checkable_before_metrics,
+    reads_every_message,
     run_rules,
 )
 from relaudit.errors import InputError, UsageError
 from relaudit.grade import grade, load_grading
-from relaudit.labels import Labeller, Labels, build_labels, polarity
+from relaudit.labels import Labeller, Labels, LabelsOf, build_labels, polarity
 from relaudit.loaders.base import LoadNotice
-from relaudit.model import Message, RawRecord, Skipped, Source
+from relaudit.model import Message, RawRecord, Skipped
 from relaudit.normalise import normalise
+from relaudit.owned import Kept, Owners, Part, kept
 from relaudit.parallel import map_slices, shared, worker_count
 from relaudit.recommend import recommend
 from relaudit.report import Report
 from relaudit.resources import rules_dir
 from relaudit.rulepack import Rule, load_packs
 from relaudit.trends import compute_trends
+
+# A guess at a file's messages from its size, to decide before reading whether to start workers (owned.py): the
+# relaudit format takes 250-400 bytes a message, platform exports more.
+BYTES_PER_MESSAGE = 250
 
 NO_INBOUND = (
     "This export holds no messages from other people (platform archives such as X's or Mastodon's carry only the "
@@ -91,13 +100,19 @@ class Loaded:
     hints: list[str]
 
 
-def read_messages(paths: list[Path], options: AuditOptions) -> Loaded:
-    """Read every path with its loader; a repeated id is skipped as a duplicate, never silently dropped."""
+def read_messages(
+    paths: list[Path], options: AuditOptions, keep: Callable[[Message, dict[str, Any]], Any] | None = None
+) -> Loaded:
+    """Read every path with its loader; a repeated id is skipped as a duplicate, never silently dropped.
+
+    `keep` gives what is kept of each message, from it and what was kept so far by id (owned.Owners.take: a stub);
+    the message itself by default.
+    """
     detected = [(path, loaders.detect(path, options.input_format)) for path in paths]
     messages: list[Message] = []
     skipped: list[Skipped] = []
     notices: list[str] = []
-    first_seen: dict[str, Source] = {}
+    first_seen: dict[str, Any] = {}  # id -> what was kept of its first message
     records = 0
     progress = options.progress
     for path, loader in detected:
@@ -111,10 +126,12 @@ def read_messages(paths: list[Path], options: AuditOptions) -> Loaded:
             if type(result) is not Message:
                 skipped.append(result)  # type: ignore[arg-type]
             elif result.id not in first_seen:
-                first_seen[result.id] = result.source
-                messages.append(result)
+                kept = result if keep is None else keep(result, first_seen)
+                first_seen[result.id] = kept
+                messages.append(kept)
             else:
-                skipped.append(Skipped(result.source, f"duplicate id {result.id} (first at {first_seen[result.id]})"))
+                first = first_seen[result.id].source
+                skipped.append(Skipped(result.source, f"duplicate id {result.id} (first at {first})"))
             if progress is not None and records % 10000 == 0:
                 progress(records)
     names = ", ".join(dict.fromkeys(loader.name for _, loader in detected))
@@ -134,6 +151,8 @@ class Labelled:
     findings: list[Finding] | None = None  # the message rules' findings, when they ran with the labels
     rule_notes: tuple[str, ...] = ()  # their rules that gave up
     canned: frozenset[str] | None = None  # the canned replies, when found before labelling
+    unanswered: tuple[Message, ...] | None = None  # the due, unanswered complaints, when workers own the messages
+    label_of: Callable[[Message], Labels] | None = None  # a message's labels, when they are not in `labels`
 
 
 @contextmanager
@@ -208,6 +227,94 @@ def _label(paths: list[Path], options: AuditOptions, rules: list[Rule] | None = 
     return Labelled(loaded, conv, labeller, labels, workers, findings, notes, early.canned if early else None)
 
 
+def _owned_label(paths: list[Path], options: AuditOptions, rules: list[Rule], workers: int) -> Labelled:
+    """As _label() with rules, but with workers that own the messages, forked before reading (owned.py).
+
+    The parent keeps a stub of each message: `conv` holds them, with their labels once the workers sent them.
+    """
+    lexicons = rules_dir() / "lexicons"
+    Labeller(lexicons, frozenset(), options.brand_names)  # lexicons parsed once, before the fork, not in each worker
+    polarity("")  # the sentiment lexicon too
+    owners = Owners(workers, by_scope(rules), lexicons)
+    try:
+        loaded = read_messages(paths, options, owners.take)
+        if not loaded.messages:
+            skipped = loaded.skipped
+            reason = f"; {len(skipped)} records skipped, first: {skipped[0]}" if skipped else ""
+            raise InputError(f"{', '.join(map(str, paths))}: no messages found{reason}")
+        stubs: list[Message] = loaded.messages  # (Stubs: they read as messages wherever threading reads them)
+        account = resolve(stubs, options.account, loaded.hints)
+        conv = build(stubs, account, options.as_of, options.pending_window)
+        del stubs
+        loaded = replace(loaded, messages=[])  # conv holds them, in time order
+        labeller = Labeller(lexicons, account.handles, options.brand_names)
+        canned_keys = owners.assign(conv, options.brand_names)
+        # Nothing reads more of a message than its id and time from here on, nor the links between messages.
+        ordered = tuple(kept(m.id, m.created_at) for m in conv.messages)
+        conv = replace(conv, messages=ordered, parents={})  # type: ignore[arg-type]
+        counts = before_labels(conv, frozenset()).counts  # (the canned replies are the workers' to find)
+        canned: set[str] = set()
+        # per worker, its findings and (apart: an int object and a tuple each would cost more) their positions
+        findings: list[list[Finding]] = [[] for _ in range(workers)]
+        found_at = [array("q") for _ in range(workers)]
+        notes: list[tuple[int, list[str]]] = []
+        unanswered: list[tuple[int, Message]] = []
+        known: dict[Hashable, Labels] = {}
+        texts: dict[str, str] = {}
+        for owner, part in owners.check(counts, canned_keys):
+            if not isinstance(part, Part):  # the positions of the worker's canned replies
+                canned.update(ordered[position].id for position in part)
+                continue
+            for position, labels in zip(part.positions, _unpack(part.labels, known)):
+                ordered[position].labels = labels
+            findings[owner].extend(_findings(part.findings, ordered, texts))
+            found_at[owner].extend(position for position, _ in part.findings)
+            if part.notes:
+                notes.append((part.positions[0], part.notes))
+            unanswered.extend(part.unanswered)
+        del known
+    finally:
+        owners.close()
+    return Labelled(
+        loaded,
+        conv,
+        labeller,
+        {},
+        workers,
+        [finding for _, finding in heapq.merge(*map(zip, found_at, findings), key=itemgetter(0))],
+        tuple(note for _, part_notes in sorted(notes, key=itemgetter(0)) for note in part_notes),
+        frozenset(canned),
+        tuple(message for _, message in sorted(unanswered, key=itemgetter(0))),
+        attrgetter("labels"),
+    )
+
+
+def _findings(
+    found: list[tuple[int, tuple[Any, ...]]], messages: Sequence[Kept], texts: dict[str, str]
+) -> Iterator[Finding]:
+    """Findings from a worker's tuples, sharing the parent's objects where they are equal.
+
+    The message's id and time are the stub's; a finding's text, most often its rule's message word for word, is one
+    string for all the findings that say the same.
+    """
+    for position, values in found:
+        message = messages[position]
+        rule, level, pillar, text, severity, _, _, shown, where = values
+        text = texts.setdefault(text, text)
+        yield build_finding(rule, level, pillar, text, severity, message.id, message.created_at, shown, where)
+
+
+def _owned_workers(paths: list[Path], options: AuditOptions, rules: list[Rule]) -> int:
+    """How many workers that own their messages to start before reading (1: none, the messages stay here)."""
+    if not checkable_before_metrics(rules) or reads_every_message(rules):
+        return 1
+    size = 0
+    for path in paths:
+        with suppress(OSError):  # the loader says what is wrong with it
+            size += path.stat().st_size if path.is_file() else 0
+    return worker_count(size // BYTES_PER_MESSAGE, options.jobs)
+
+
 def _label_slice(start: int, end: int) -> list[tuple[list[Any], list[Any], list[str]]]:
     """One worker's share: labels of conv.messages[start:end] and, when asked, their message rules' findings.
 
@@ -250,10 +357,12 @@ def audit(paths: list[Path], options: AuditOptions) -> Report:
 def _audit(paths: list[Path], options: AuditOptions) -> Report:
     rules = load_rules(options.rule_files, options.select, options.ignore, options.overrides)
     curves = load_grading(rules_dir() / "grading.yaml")
-    labelled = _label(paths, options, rules)
+    workers = _owned_workers(paths, options, rules)
+    labelled = _owned_label(paths, options, rules, workers) if workers > 1 else _label(paths, options, rules)
     loaded, conv, labeller, labels = labelled.loaded, labelled.conv, labelled.labeller, labelled.labels
     account = conv.account
-    analysis = analyse(conv, labels, len(loaded.skipped), labelled.canned)
+    labels_of: LabelsOf = labelled.label_of or labels
+    analysis = analyse(conv, labels_of, len(loaded.skipped), labelled.canned)
     rule_warnings: list[str] = []
     if labelled.findings is not None:  # the message rules ran with the labels
         all_findings = account_findings(rules, conv, analysis, labeller) + labelled.findings
@@ -267,9 +376,15 @@ def _audit(paths: list[Path], options: AuditOptions) -> Report:
         for message_id in sorted(options.ignore_messages - used)
     ]
     result = grade(analysis, findings, curves, {r.id: r.scopes for r in rules})
-    oldest = [
-        m for m in conv.with_role(Role.INBOUND) if labels[m.id].complaint and conv.due(m) and m.id not in conv.responses
-    ]
+    oldest = (
+        list(labelled.unanswered)
+        if labelled.unanswered is not None
+        else [
+            m
+            for m in conv.with_role(Role.INBOUND)
+            if labels[m.id].complaint and conv.due(m) and m.id not in conv.responses
+        ]
+    )
     warnings = [*loaded.notices, *conv.notes, *(str(s) for s in loaded.skipped), *rule_warnings]
     return Report(
         paths=tuple(str(p) for p in paths),
@@ -289,5 +404,5 @@ def _audit(paths: list[Path], options: AuditOptions) -> Report:
         recommendations=tuple(recommend(analysis, result, findings, oldest)),
         rule_titles={r.id: (r.title, r.why, r.fix) for r in rules},
         coverage=NO_INBOUND if analysis.counts["inbound"] == 0 else None,
-        trends=compute_trends(conv, labels, findings),
+        trends=compute_trends(conv, labels_of, findings),
     )

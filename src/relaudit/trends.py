@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
 from relaudit.conversations import Conversations, Role
 from relaudit.engine import Finding
-from relaudit.labels import Labels
+from relaudit.labels import LabelsOf, labels_of
 from relaudit.rulepack import LEVELS, PILLARS
 
 # First-response buckets: (key, label, upper bound in minutes). A bound is inclusive, so "≤ 1 h" agrees with
@@ -90,8 +90,9 @@ class Trends:
         }
 
 
-def compute_trends(conv: Conversations, labels: Mapping[str, Labels], findings: Iterable[Finding]) -> Trends:
+def compute_trends(conv: Conversations, labels: LabelsOf, findings: Iterable[Finding]) -> Trends:
     """Per-month counts and rates, the first-response distribution and findings per pillar and level."""
+    label_of = labels_of(labels)
     counts: dict[str, dict[str, int]] = {}
     for month in _month_range(conv):
         counts[month] = dict.fromkeys(("originals", "replies", "promotional", "inbound", "pending", "answered"), 0)
@@ -110,7 +111,7 @@ def compute_trends(conv: Conversations, labels: Mapping[str, Labels], findings: 
             moment_month = (moment.year, moment.month) if moment.tzinfo is timezone.utc else None
         if role is original:
             month_counts["originals"] += 1
-            month_counts["promotional"] += labels[message.id].promotional
+            month_counts["promotional"] += label_of(message).promotional
         elif role is reply:
             month_counts["replies"] += 1
         else:

@@ -1,0 +1,366 @@
+"""Workers that own their messages: how a large audit keeps no process holding every message.
+
+The parent forks the workers before reading, while it is small, then reads and normalises every record as a small
+audit does (the same skipped records, duplicates and notices), hands each message to one worker and keeps a `Stub`:
+what the account, the conversation model, the metrics and the trends read (no text, links or counts). Once roles,
+first responses and pending messages are known, each worker learns its messages' share of them, sends the canned-reply
+keys of its replies, and then labels and checks its messages in time order, sending back labels, findings and its
+unanswered complaints in full. A million messages need ~650 B each of Python heap; split this way the parent keeps
+~250 B of each and a worker the rest of half of them.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import signal
+import sys
+from array import array
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any
+
+from relaudit.account import Account
+from relaudit.analyse import Analysis, canned_key, repeated_keys
+from relaudit.conversations import Conversations, Response, Role, _response
+from relaudit.engine import check_slice
+from relaudit.errors import WorkerError
+from relaudit.labels import Labeller, Labels
+from relaudit.model import Message, Source, build_message, build_source, builder, fields_getter
+from relaudit.parallel import WORKER_DIED
+from relaudit.rulepack import Rule
+
+# Messages sent to a worker at a time while reading: large enough that pickling is per batch, small enough to
+# keep the parent's pending batch a few hundred kilobytes.
+BATCH = 2_000
+# Messages a worker labels and checks before sending their results: the parent unpacks one part at a time, and
+# what is freed between parts leaves holes in its heap the size of a part's results.
+PART = 5_000
+ROLES = tuple(Role)
+_ROLE_INDEX = {role: index for index, role in enumerate(ROLES)}
+_PENDING = 8  # the flag beside a role's index
+_M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
+_VALUES = fields_getter(Message)  # a message's 16 values; the source is the fifth
+
+
+@dataclass(slots=True, eq=False)
+class Stub:
+    """What the parent keeps of a message a worker owns; it reads as a Message for everything threading reads."""
+
+    id: str
+    author: str
+    created_at: datetime
+    in_reply_to: str | None
+    in_reply_to_author: str | None
+    mentions: tuple[str, ...]
+    file: Source  # the message's file and unit, line 0: one object per file
+    place: int  # the line, the two flags and the slot in one int object (two ints and two bools would be 24 B more)
+
+    @property
+    def source(self) -> Source:
+        """Where the message came from, as its Message says."""
+        return build_source(self.file.path, self.place >> _LINE, self.file.unit)
+
+    @property
+    def is_repost(self) -> bool:
+        """As the message's."""
+        return bool(self.place & _REPOST)
+
+    @property
+    def is_private(self) -> bool:
+        """As the message's."""
+        return bool(self.place & _PRIVATE)
+
+    @property
+    def slot(self) -> int:
+        """The message's worker, plus the worker count times its index among that worker's messages."""
+        return self.place & _SLOT
+
+
+# Stub.place: the slot in the low 32 bits (4 billion messages), then is_repost, is_private, and the line above them.
+_SLOT, _REPOST, _PRIVATE, _LINE = 0xFFFFFFFF, 1 << 32, 1 << 33, 34
+_stub: Callable[..., Stub] = builder(Stub)
+
+
+@dataclass(slots=True, eq=False)
+class Kept:
+    """What the parent keeps of a message once its worker knows its role: the id and time, and later its labels.
+
+    (The metrics, the trends and the findings read no more; a stub is three times the size.)
+    """
+
+    id: str
+    created_at: datetime
+    labels: Labels | None = None
+
+
+kept: Callable[..., Kept] = builder(Kept)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One slice of a worker's messages, checked: labels and findings (as tuples) by position in time order."""
+
+    positions: list[int]
+    labels: list[tuple[Any, ...]]
+    findings: list[tuple[int, tuple[Any, ...]]]
+    notes: list[str]
+    unanswered: list[tuple[int, Message]]
+
+
+class Owners:
+    """The worker processes of one audit and the parent's end of talking to them."""
+
+    def __init__(self, workers: int, by_scope: dict[str, list[Rule]], lexicon_dir: Path) -> None:
+        _give_back_large_blocks()  # before the fork: the workers inherit the setting
+        for stream in (sys.stdout, sys.stderr):  # or a worker would write what is still buffered once more
+            if stream is not None:
+                stream.flush()
+        context = multiprocessing.get_context("fork")
+        self.workers = workers
+        self._conns: list[Connection] = []
+        self._processes: list[Any] = []
+        for _ in range(workers):
+            parent_end, child_end = context.Pipe()
+            process = context.Process(target=_serve, args=(child_end, by_scope, lexicon_dir), daemon=True)
+            process.start()
+            child_end.close()
+            self._conns.append(parent_end)
+            self._processes.append(process)
+        self._counts = [0] * workers
+        self._owner = 0
+        self._rows: list[tuple[Any, ...]] = []
+        self._file: Source | None = None
+        self._mentions: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def take(self, message: Message, known: dict[str, Any]) -> Stub:
+        """Hand a message to its worker; the stub the parent keeps instead (`known`: the stubs so far, by id)."""
+        row = _VALUES(message)
+        source: Source = row[4]
+        file = self._file
+        if file is None or source.path is not file.path or source.unit != file.unit:
+            self._flush()
+            file = self._file = build_source(source.path, 0, source.unit)
+        owner = self._owner
+        slot = owner + self.workers * self._counts[owner]
+        self._counts[owner] += 1
+        self._rows.append((*row[:4], source.line, *row[5:]))
+        if len(self._rows) >= BATCH:
+            self._flush()
+        parent = message.in_reply_to
+        if parent is not None:  # the parent's own id string, when it came first: one string, not two
+            earlier = known.get(parent)
+            parent = parent if earlier is None else earlier.id
+        mentions = message.mentions
+        if mentions:  # most messages that mention anyone mention the account: one tuple for all of them
+            mentions = self._mentions.setdefault(mentions, mentions)
+        return _stub(
+            message.id,
+            message.author,
+            message.created_at,
+            parent,
+            message.in_reply_to_author,
+            mentions,
+            file,
+            source.line << _LINE
+            | (_PRIVATE if message.is_private else 0)
+            | (_REPOST if message.is_repost else 0)
+            | slot,
+        )
+
+    def _flush(self) -> None:
+        """Send the batch read so far to its worker; the next batch goes to the next worker."""
+        if self._rows:
+            assert self._file is not None
+            self._send(self._owner, ("messages", (self._file.path, self._file.unit, self._rows)))
+            self._rows = []
+            self._owner = (self._owner + 1) % self.workers
+
+    def assign(self, conv: Conversations, brand_names: tuple[str, ...]) -> frozenset[str]:
+        """Tell each worker its messages' roles, responses and pending state; the canned replies' keys.
+
+        `conv` is built from the stubs take() gave. A canned reply's key is another reply's too (analyse._canned),
+        so each worker sends each of its keys once with its count, and the keys that add up to more than one are
+        canned: the parent never holds every reply's key.
+        """
+        self._flush()
+        self._mentions.clear()
+        # Per worker, by its messages' index: the position in time order, the role and pending flag in one byte,
+        # and the first responses: arrays, a few bytes a message (a tuple each would be ~150 MB at a million).
+        positions = [array("q", bytes(8 * count)) for count in self._counts]
+        flags = [bytearray(count) for count in self._counts]
+        answered: list[list[tuple[int, str, float]]] = [[] for _ in self._counts]
+        roles, responses, pending, workers = conv.roles, conv.responses, conv.pending, self.workers
+        for position, stub in enumerate(conv.messages):
+            slot: int = stub.place & _SLOT  # type: ignore[attr-defined]
+            owner, index = slot % workers, slot // workers
+            message_id = stub.id
+            positions[owner][index] = position
+            flags[owner][index] = _ROLE_INDEX[roles[message_id]] | (_PENDING if message_id in pending else 0)
+            response = responses.get(message_id)
+            if response is not None:
+                answered[owner].append((index, response.by, response.minutes))
+        setting = (conv.account, conv.end, conv.pending_window, brand_names)
+        for owner in range(workers):
+            self._send(owner, ("assign", (setting, (positions[owner], flags[owner], answered[owner]))))
+        del positions, flags, answered
+        keys = [self._receive(owner, "keys") for owner in range(self.workers)]
+        total: Counter[str] = Counter()
+        for distinct, counts in keys:
+            total.update(dict(zip(distinct, counts)))
+        return repeated_keys(total)
+
+    def check(self, counts: dict[str, int], canned: frozenset[str]) -> Iterator[tuple[int, Part | array[int]]]:
+        """Have every worker label and check its messages; (worker, part) as they arrive.
+
+        Each worker first sends the positions (in time order) of its canned replies, then the parts.
+        """
+        for owner in range(self.workers):
+            self._send(owner, ("check", (counts, canned)))
+        busy = dict(zip(self._conns, range(self.workers)))
+        while busy:
+            for conn in wait(list(busy)):
+                owner = busy[conn]  # type: ignore[index]
+                kind, payload = self._receive_any(owner)
+                if kind == "done":
+                    del busy[conn]  # type: ignore[arg-type]
+                else:
+                    yield owner, payload
+
+    def close(self) -> None:
+        """Stop every worker (they stop by themselves once done; after an error, they are terminated)."""
+        for conn in self._conns:
+            conn.close()
+        for process in self._processes:
+            process.join(timeout=5)
+            if process.is_alive():
+                process.terminate()
+                process.join()
+
+    def _send(self, owner: int, item: tuple[str, Any]) -> None:
+        conn = self._conns[owner]
+        try:
+            conn.send(item)
+        except (BrokenPipeError, ConnectionResetError) as error:
+            if conn.poll():  # it stopped on an error, and said which
+                self._receive_any(owner)
+            raise WorkerError(WORKER_DIED) from error
+
+    def _receive(self, owner: int, expected: str) -> Any:
+        kind, payload = self._receive_any(owner)
+        assert kind == expected, kind
+        return payload
+
+    def _receive_any(self, owner: int) -> tuple[str, Any]:
+        try:
+            kind, payload = self._conns[owner].recv()
+        except (EOFError, ConnectionResetError) as error:
+            raise WorkerError(WORKER_DIED) from error
+        if kind == "error":
+            raise payload
+        return kind, payload
+
+
+def _give_back_large_blocks() -> None:
+    """Have the C allocator (glibc's) return every freed block of 128 KiB or more to the system."""
+    # glibc raises that threshold, up to 32 MiB, each time such a block is freed; from then on blocks below it come
+    # from its heap and stay in the process once freed. The audit frees many (pickled batches, sorted lists, the id
+    # index): ~60 MB of a million-message audit's peak. Elsewhere (another C library) nothing is changed.
+    with suppress(OSError, AttributeError):
+        ctypes.CDLL(None).mallopt(_M_MMAP_THRESHOLD, 128 * 1024)
+
+
+def _serve(conn: Connection, by_scope: dict[str, list[Rule]], lexicon_dir: Path) -> None:
+    """A worker: keep the messages sent, then label and check them when told their roles."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the parent, which stops the workers
+    try:
+        _work(conn, by_scope, lexicon_dir)
+    except (EOFError, BrokenPipeError, ConnectionResetError):
+        pass  # the parent stopped first (an error of its own, Ctrl-C): it has nothing more to hear
+    except BaseException as error:  # whatever went wrong is the parent's to report, as a pool's worker would
+        with suppress(Exception):
+            try:
+                conn.send(("error", error))
+            except Exception:  # an error that does not pickle is sent as its text
+                conn.send(("error", RuntimeError(f"{type(error).__name__}: {error}")))
+    finally:
+        conn.close()
+
+
+def _work(conn: Connection, by_scope: dict[str, list[Rule]], lexicon_dir: Path) -> None:
+    messages: list[Message] = []
+    append = messages.append
+    while True:
+        kind, payload = conn.recv()
+        if kind != "messages":
+            break
+        path, unit, rows = payload
+        for row in rows:
+            append(build_message(*row[:4], build_source(path, row[4], unit), *row[5:]))
+    assert kind == "assign", kind
+    (account, end, window, brand_names), plan = payload
+    conv, positions = _conversations(messages, plan, account, end, window)
+    del messages
+    reply = Role.REPLY
+    keys = {m.id: canned_key(m.text) for m in conv.messages if conv.roles[m.id] is reply}
+    counted = Counter(keys.values())
+    conn.send(("keys", (list(counted), array("q", counted.values()))))
+    kind, (counts, canned_keys) = conn.recv()
+    assert kind == "check", kind
+    canned = [message_id for message_id, key in keys.items() if key in canned_keys]
+    del keys, counted
+    conn.send(("canned", array("q", (positions[message_id] for message_id in canned))))
+    early = Analysis(counts, {}, {}, frozenset(canned))
+    ordered = conv.messages
+    labeller = Labeller(lexicon_dir, account.handles, brand_names)
+    inbound, roles, responses = Role.INBOUND, conv.roles, conv.responses
+    for start in range(0, len(ordered), PART):
+        chunk = ordered[start : start + PART]
+        found = [labeller.label(m, roles[m.id]) for m in chunk]
+        labels = {m.id: result for m, result in zip(chunk, found)}
+        findings, notes = check_slice(by_scope, conv, early, labeller, labels, start, start + len(chunk))
+        unanswered = [
+            (positions[m.id], m)
+            for m, result in zip(chunk, found)
+            if roles[m.id] is inbound and result.complaint and conv.due(m) and m.id not in responses
+        ]
+        conn.send(
+            (
+                "part",
+                Part(
+                    [positions[m.id] for m in chunk],
+                    [result.packed() for result in found],
+                    [(positions[f.message_id], f.packed()) for f in findings],  # type: ignore[index]
+                    notes,
+                    unanswered,
+                ),
+            )
+        )
+    conn.send(("done", None))
+
+
+def _conversations(
+    messages: list[Message], plan: tuple[Any, ...], account: Account, end: datetime, window: timedelta
+) -> tuple[Conversations, dict[str, int]]:
+    """A worker's share of the conversation model: its messages in time order with their roles and responses."""
+    positions_of, flags, answered = plan
+    order = sorted(range(len(messages)), key=positions_of.__getitem__)
+    ordered = tuple(messages[index] for index in order)
+    roles: dict[str, Role] = {}
+    pending: list[str] = []
+    positions: dict[str, int] = {}
+    for index in order:
+        message = messages[index]
+        positions[message.id] = positions_of[index]
+        flag = flags[index]
+        roles[message.id] = ROLES[flag & 7]
+        if flag & _PENDING:
+            pending.append(message.id)
+    responses: dict[str, Response] = {messages[index].id: _response(by, minutes) for index, by, minutes in answered}
+    conv = Conversations(account, ordered, roles, {}, responses, frozenset(pending), end, window)
+    return conv, positions

@@ -1,0 +1,246 @@
+"""Workers that own their messages (owned.py) give the very report one process gives, and fail the same way."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from relaudit import owned, parallel, pipeline
+from relaudit.errors import RelauditError, WorkerError
+from relaudit.model import Message, Source
+from relaudit.pipeline import AuditOptions, audit
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.skipif(not parallel._can_fork(), reason="workers are forked on Linux only")
+
+FIXTURES = sorted(
+    p for p in (ROOT / "tests" / "fixtures").rglob("*") if p.is_file() and p.suffix in (".jsonl", ".json", ".csv")
+) + sorted((ROOT / "samples").glob("*.jsonl"))
+
+
+@pytest.fixture
+def small_parts(monkeypatch):
+    """Batches and parts of a few messages, so a small export crosses every boundary many times."""
+    monkeypatch.setattr(owned, "BATCH", 3)
+    monkeypatch.setattr(owned, "PART", 4)
+
+
+@pytest.fixture
+def started(monkeypatch):
+    """How many times workers that own their messages were started."""
+    count = []
+    real = pipeline.Owners
+
+    def spy(*args, **kwargs):
+        count.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "Owners", spy)
+    return count
+
+
+def outcome(paths: list[Path], **options) -> tuple[str, tuple[Message, ...]] | str:
+    """The JSON report and the unanswered complaints (which the JSON leaves out), or the error's one line."""
+    try:
+        report = audit(paths, AuditOptions(**options))
+    except RelauditError as error:
+        return f"{type(error).__name__}: {error}"
+    return json.dumps(report.to_dict()), report.unanswered_complaints
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.name)
+def test_every_fixture_gives_the_report_of_one_process(path, small_parts, started):
+    alone = outcome([path], jobs=1)
+    assert not started
+    assert outcome([path], jobs=2) == alone
+    assert started  # the two workers owned the messages (or the export had none to give them)
+
+
+def row(message_id: str, author: str, text: str, when: str, **more: object) -> dict[str, object]:
+    """A record in the relaudit format posted in 2026 (`when`: "MM-DDTHH:MM", UTC)."""
+    return {"id": message_id, "author": author, "text": text, "created_at": f"2026-{when}:00Z", **more}
+
+
+HOSTILE = [
+    row("1", "shop", "Our new roast is out", "03-01T10:00"),
+    row("2", "ann", "@shop my order never came, still waiting", "03-01T10:05"),
+    "not json",
+    row("3", "shop", "@ann sorry! DM us", "03-01T10:20", in_reply_to="2"),
+    row("2", "bob", "same id again", "03-01T10:21"),
+    "",
+    # a reply stamped before its parent, and a reply cycle through 6 and 7
+    row("4", "cy", "@shop where is my refund?", "03-01T12:00"),
+    row("5", "shop", "@cy on its way", "03-01T11:59", in_reply_to="4"),
+    row("6", "dee", "@shop broken again", "03-02T09:00", in_reply_to="7"),
+    row("7", "dee", "@shop still broken", "03-02T09:10", in_reply_to="6"),
+    row("8", "eve", "RT great shop", "03-02T10:00", is_repost=True),
+    row("9", "shop", "@ann sorry! DM us", "03-02T11:00", in_reply_to="6"),
+    row("10", "fay", "@shop terrible service, nobody answers", "03-03T08:00"),
+    row("11", "shop", "Big sale! Buy now at https://shop.example", "03-03T09:00"),
+]
+
+
+def write(path: Path, rows: list, newline: str = "\n") -> Path:
+    path.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + newline for r in rows), encoding="utf-8")
+    return path
+
+
+def test_skipped_records_duplicates_and_cycles_across_files_and_batches(tmp_path, small_parts, started):
+    first = write(tmp_path / "a.jsonl", HOSTILE)
+    # a second file repeating an id of the first, with Windows line ends
+    second = write(
+        tmp_path / "b.jsonl",
+        [
+            row("12", "gus", "@shop hello?", "03-04T08:00"),
+            row("3", "shop", "a repeat", "03-04T09:00"),
+            row("13", "shop", "@gus hi!", "03-04T09:30", in_reply_to="12"),
+        ],
+        "\r\n",
+    )
+    alone = outcome([first, second], jobs=1)
+    assert outcome([first, second], jobs=2) == outcome([first, second], jobs=3) == alone
+    assert len(started) == 2
+    report = json.loads(alone[0])
+    warnings = "\n".join(report["warnings"])
+    assert f"{first}:3: bad JSON" in warnings
+    assert f"{first}:5: duplicate id 2 (first at {first}:2)" in warnings
+    assert f"{second}:2: duplicate id 3 (first at {first}:4)" in warnings
+    assert "reply cycle through message" in warnings
+    # 5 answers 4 a minute before it was asked (no answer), 9 answers 6 but not 7, 10 has no reply
+    assert [m.id for m in alone[1]] == ["4", "7", "10"]
+
+
+def test_a_stub_reads_as_its_message():
+    source = Source("feed.jsonl", 2**40 + 3)
+    message = Message(
+        "7",
+        "ann",
+        "hi",
+        datetime(2026, 1, 1, tzinfo=timezone.utc),
+        source,
+        "6",
+        "shop",
+        True,
+        is_private=True,
+        mentions=("shop",),
+    )
+
+    class Nowhere:  # take() only sends; no worker is needed to read what it keeps
+        def send(self, item):
+            self.sent = item
+
+    owners = owned.Owners.__new__(owned.Owners)
+    owners.workers, owners._counts, owners._owner, owners._rows, owners._file = 3, [5, 0, 0], 0, [], None
+    owners._mentions, owners._conns = {}, [Nowhere()]
+    stub = owners.take(message, {})
+    assert (stub.id, stub.author, stub.created_at, stub.in_reply_to, stub.in_reply_to_author) == (
+        "7",
+        "ann",
+        message.created_at,
+        "6",
+        "shop",
+    )
+    assert stub.source == source and stub.is_repost and stub.is_private and stub.mentions == ("shop",)
+    assert stub.slot == 0 + 3 * 5  # the sixth message of the first worker
+    plain = owners.take(Message("8", "bob", "x", message.created_at, Source("feed.jsonl", 9)), {"7": stub})
+    assert not plain.is_repost and not plain.is_private and plain.source.line == 9 and plain.slot == 3 * 6
+
+
+def test_a_reply_keeps_the_id_string_of_a_parent_read_before_it(tmp_path, small_parts):
+    kept = []
+    real = owned.Owners.take
+
+    def spy(self, message, known):
+        kept.append(real(self, message, known))
+        return kept[-1]
+
+    rows = [  # ids of several digits: CPython keeps one string of each single character, equal ones are one object
+        row("1002", "ann", "@shop hi", "03-01T10:05"),
+        row("1003", "shop", "@ann hi", "03-01T10:20", in_reply_to="1002"),
+        row("1006", "dee", "@shop hm", "03-02T09:00", in_reply_to="1007"),
+        row("1007", "dee", "@shop so", "03-01T09:10"),
+    ]
+    path = write(tmp_path / "e.jsonl", rows)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(owned.Owners, "take", spy)
+        audit([path], AuditOptions(account=pipeline.Account(frozenset({"shop"}), "option", ""), jobs=2))
+    by_id = {s.id: s for s in kept}
+    assert by_id["1003"].in_reply_to is by_id["1002"].id  # one string, not two equal ones
+    assert by_id["1006"].in_reply_to == "1007" and by_id["1006"].in_reply_to is not by_id["1007"].id  # read later
+
+
+def test_rules_that_read_other_messages_keep_every_message_in_one_process(tmp_path, started):
+    pack = tmp_path / "dup.yaml"
+    pack.write_text(
+        "rules:\n"
+        "  - id: twice\n    title: Twice\n    pillar: human-touch\n    level: warning\n    scope: own-post\n"
+        "    type: duplicate\n    message: 'again, first at {first}'\n    why: w\n    fix: f\n",
+        encoding="utf-8",
+    )
+    path = write(tmp_path / "e.jsonl", HOSTILE)
+    rules = pipeline.load_rules((pack,))
+    assert pipeline._owned_workers([path], AuditOptions(jobs=2), rules) == 1
+    assert pipeline._owned_workers([path], AuditOptions(jobs=2), pipeline.load_rules()) == 2
+    assert outcome([path], rule_files=(pack,), jobs=2) == outcome([path], rule_files=(pack,), jobs=1)
+    assert not started
+
+
+def test_workers_start_for_a_large_file_only(tmp_path):
+    rules = pipeline.load_rules()
+    small = write(tmp_path / "small.jsonl", HOSTILE)
+    assert pipeline._owned_workers([small], AuditOptions(), rules) == 1
+    large = tmp_path / "large.jsonl"
+    large.write_bytes(b" " * (parallel.MIN_MESSAGES * pipeline.BYTES_PER_MESSAGE))
+    assert pipeline._owned_workers([large, tmp_path / "missing.jsonl"], AuditOptions(), rules) > 1 or (
+        parallel.worker_count(parallel.MIN_MESSAGES) == 1  # a one-core machine
+    )
+
+
+def test_an_error_in_a_worker_reaches_the_parent(tmp_path, monkeypatch):
+    def broken(conn, by_scope, lexicon_dir):
+        conn.recv()
+        raise ValueError("a bug in a worker")
+
+    monkeypatch.setattr(owned, "_work", broken)
+    with pytest.raises(ValueError, match="a bug in a worker"):
+        audit([write(tmp_path / "e.jsonl", HOSTILE)], AuditOptions(jobs=2))
+
+
+def test_an_error_in_the_parent_stops_the_workers_quietly(tmp_path, capfd):
+    path = write(tmp_path / "e.jsonl", HOSTILE)
+    with pytest.raises(RelauditError, match="no message in the export is by @nobody"):
+        audit([path], AuditOptions(account=pipeline.Account(frozenset({"nobody"}), "option", ""), jobs=2))
+    assert "Traceback" not in capfd.readouterr().err  # the workers had nothing to say
+
+
+KILLED_WORKER = """
+import json, os, sys
+from pathlib import Path
+from relaudit import owned
+from relaudit.errors import WorkerError
+from relaudit.pipeline import AuditOptions, audit
+
+def dies(conn, by_scope, lexicon_dir):
+    conn.recv()
+    os._exit(9)  # as the out-of-memory killer would end it
+
+owned._work = dies
+try:
+    audit([Path(sys.argv[1])], AuditOptions(jobs=2))
+except WorkerError as error:
+    print("stopped:", error)
+"""
+
+
+def test_a_worker_that_dies_stops_the_audit_with_one_line(tmp_path):
+    path = write(tmp_path / "e.jsonl", HOSTILE)
+    done = subprocess.run(
+        [sys.executable, "-c", KILLED_WORKER, str(path)], capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
+    assert done.stdout.strip() == f"stopped: {parallel.WORKER_DIED}", done.stderr
+    assert isinstance(WorkerError(parallel.WORKER_DIED), RelauditError)
