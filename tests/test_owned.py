@@ -25,9 +25,10 @@ FIXTURES = sorted(
 
 @pytest.fixture
 def small_parts(monkeypatch):
-    """Batches and parts of a few messages, so a small export crosses every boundary many times."""
+    """Batches, parts and blocks of a few messages, so a small export crosses every boundary many times."""
     monkeypatch.setattr(owned, "BATCH", 3)
     monkeypatch.setattr(owned, "PART", 4)
+    monkeypatch.setattr(owned, "BLOCK", 64)  # bytes: most blocks end inside a line, and are read to its end
 
 
 @pytest.fixture
@@ -151,27 +152,51 @@ def test_a_stub_reads_as_its_message():
     assert not plain.is_repost and not plain.is_private and plain.source.line == 9 and plain.slot == 3 * 6
 
 
-def test_a_reply_keeps_the_id_string_of_a_parent_read_before_it(tmp_path, small_parts):
-    kept = []
-    real = owned.Owners.take
-
-    def spy(self, message, known):
-        kept.append(real(self, message, known))
-        return kept[-1]
-
+@pytest.mark.parametrize("layout", ["jsonl", "csv"])  # read by the workers, and read here and sent to them
+def test_a_reply_keeps_the_id_string_of_a_parent_read_before_it(tmp_path, small_parts, layout):
     rows = [  # ids of several digits: CPython keeps one string of each single character, equal ones are one object
         row("1002", "ann", "@shop hi", "03-01T10:05"),
         row("1003", "shop", "@ann hi", "03-01T10:20", in_reply_to="1002"),
         row("1006", "dee", "@shop hm", "03-02T09:00", in_reply_to="1007"),
         row("1007", "dee", "@shop so", "03-01T09:10"),
     ]
-    path = write(tmp_path / "e.jsonl", rows)
+    if layout == "jsonl":
+        path = write(tmp_path / "e.jsonl", rows)
+    else:
+        path = tmp_path / "e.csv"
+        lines = [f"{r['id']},{r['author']},{r['text']},{r['created_at']},{r.get('in_reply_to', '')}" for r in rows]
+        path.write_text("id,author,text,created_at,in_reply_to\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    built = []
+    real = pipeline.build
+
+    def spy(messages, *args):
+        built.extend(messages)
+        return real(messages, *args)
+
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(owned.Owners, "take", spy)
+        patch.setattr(pipeline, "build", spy)
         audit([path], AuditOptions(account=pipeline.Account(frozenset({"shop"}), "option", ""), jobs=2))
-    by_id = {s.id: s for s in kept}
+    by_id = {s.id: s for s in built}
+    assert all(type(s) is owned.Stub for s in built)
     assert by_id["1003"].in_reply_to is by_id["1002"].id  # one string, not two equal ones
     assert by_id["1006"].in_reply_to == "1007" and by_id["1006"].in_reply_to is not by_id["1007"].id  # read later
+
+
+def test_workers_read_lines_as_the_loader_does(tmp_path, small_parts, started):
+    lines = [json.dumps(r).encode() for r in HOSTILE[:8]]
+    lines[0] = b"\xef\xbb\xbf" + lines[0]  # a byte-order mark before the first line
+    lines[6] = lines[6].replace(b"refund", b"r\xe9fund")  # cp1252: one notice, for this line (the file's 9th)
+    lines[4] = lines[4] + b"\r"  # a Windows line end among Unix ones
+    blank = [b"", b"   "]  # lines 4 and 5: not records
+    data = b"\n".join([*lines[:3], *blank, *lines[3:]]) + b"\n" + b'{"id": "99", "author": "zed"'  # cut short
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(data)
+    alone = outcome([path], jobs=1)
+    assert outcome([path], jobs=2) == alone and started
+    warnings = json.loads(alone[0])["warnings"]
+    assert warnings[0] == f"{path}: not UTF-8 from line 9; decoded as cp1252, check accented text"
+    assert any(w.startswith(f"{path}:11: bad JSON") for w in warnings)  # the last line, without its end
+    assert json.loads(alone[0])["source"]["records"] == 9
 
 
 def test_rules_that_read_other_messages_keep_every_message_in_one_process(tmp_path, started):

@@ -12,15 +12,17 @@ unanswered complaints in full. A million messages need ~650 B each of Python hea
 from __future__ import annotations
 
 import ctypes
+import io
 import multiprocessing
 import signal
 import sys
 from array import array
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import islice
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
@@ -31,7 +33,10 @@ from relaudit.conversations import Conversations, Response, Role, _response
 from relaudit.engine import check_slice
 from relaudit.errors import WorkerError
 from relaudit.labels import Labeller, Labels
-from relaudit.model import Message, Source, build_message, build_source, builder, fields_getter
+from relaudit.loaders.base import LoadNotice, decode_stream, encoding_notice
+from relaudit.loaders.relaudit_format import json_lines
+from relaudit.model import Message, RawRecord, Skipped, Source, build_message, build_source, builder, fields_getter
+from relaudit.normalise import normalise
 from relaudit.parallel import WORKER_DIED
 from relaudit.rulepack import Rule
 
@@ -45,6 +50,9 @@ ROLES = tuple(Role)
 _ROLE_INDEX = {role: index for index, role in enumerate(ROLES)}
 _PENDING = 8  # the flag beside a role's index
 _M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
+# A block of a JSON Lines file that a worker reads at a time, and how many are queued at each worker.
+BLOCK = 1 << 20
+QUEUED = 2
 _VALUES = fields_getter(Message)  # a message's 16 values; the source is the fifth
 
 
@@ -173,6 +181,52 @@ class Owners:
             | slot,
         )
 
+    def read(self, path: Path, known: dict[str, Any]) -> Iterator[Stub | Skipped | LoadNotice]:
+        """What load() and normalise() give for a JSON Lines file, read by the workers (each keeps what it read).
+
+        The parent cuts the file into blocks of whole lines and keeps a few blocks queued at each worker; the workers
+        send back, block by block, what the parent keeps of each record. `known`: the stubs so far, by id.
+        """
+        self._flush()  # rows taken before go first, so each worker's messages stay in the parent's count order
+        where = sys.intern(str(path))
+        file = build_source(where, 0, "line")
+        blocks = _blocks(path)
+        queued: deque[int] = deque()
+        owner = self._owner
+        for block in islice(blocks, QUEUED * self.workers):
+            self._send(owner, ("read", (where, *block)))
+            queued.append(owner)
+            owner = (owner + 1) % self.workers
+        warned = False
+        while queued:
+            owner = queued.popleft()
+            found, fallback = self._receive(owner, "read")
+            more = next(blocks, None)
+            if more is not None:
+                self._send(owner, ("read", (where, *more)))
+                queued.append(owner)
+            if fallback is not None and not warned:
+                warned = True
+                yield encoding_notice(path, *fallback)
+            for item in found:
+                if type(item) is tuple:
+                    yield self._stub(item, file, owner, known)
+                else:
+                    yield item
+        self._owner = owner
+
+    def _stub(self, values: tuple[Any, ...], file: Source, owner: int, known: dict[str, Any]) -> Stub:
+        """The stub of a message a worker read, from its values (_stub_values)."""
+        message_id, author, created_at, parent, parent_author, mentions, place = values
+        slot = owner + self.workers * self._counts[owner]
+        self._counts[owner] += 1
+        if parent is not None:
+            earlier = known.get(parent)
+            parent = parent if earlier is None else earlier.id
+        if mentions:
+            mentions = self._mentions.setdefault(mentions, mentions)
+        return _stub(message_id, author, created_at, parent, parent_author, mentions, file, place | slot)
+
     def _flush(self) -> None:
         """Send the batch read so far to its worker; the next batch goes to the next worker."""
         if self._rows:
@@ -192,7 +246,7 @@ class Owners:
         self._mentions.clear()
         # Per worker, by its messages' index: the position in time order, the role and pending flag in one byte,
         # and the first responses: arrays, a few bytes a message (a tuple each would be ~150 MB at a million).
-        positions = [array("q", bytes(8 * count)) for count in self._counts]
+        positions = [array("q", [-1]) * count for count in self._counts]  # -1: a duplicate, in no conversation
         flags = [bytearray(count) for count in self._counts]
         answered: list[list[tuple[int, str, float]]] = [[] for _ in self._counts]
         roles, responses, pending, workers = conv.roles, conv.responses, conv.pending, self.workers
@@ -266,6 +320,21 @@ class Owners:
         return kind, payload
 
 
+def _blocks(path: Path) -> Iterator[tuple[int, int, int]]:
+    """(start, size, first line number) of BLOCK-sized stretches of whole lines of a file, in order."""
+    with path.open("rb") as handle:
+        start, line = 0, 1
+        while True:
+            data = handle.read(BLOCK)
+            if not data:
+                return
+            if not data.endswith(b"\n"):
+                data += handle.readline()  # to the end of the line it stopped in
+            yield start, len(data), line
+            start += len(data)
+            line += data.count(b"\n")
+
+
 def _give_back_large_blocks() -> None:
     """Have the C allocator (glibc's) return every freed block of 128 KiB or more to the system."""
     # glibc raises that threshold, up to 32 MiB, each time such a block is freed; from then on blocks below it come
@@ -297,11 +366,15 @@ def _work(conn: Connection, by_scope: dict[str, list[Rule]], lexicon_dir: Path) 
     append = messages.append
     while True:
         kind, payload = conn.recv()
-        if kind != "messages":
+        if kind == "messages":
+            path, unit, rows = payload
+            for row in rows:
+                append(build_message(*row[:4], build_source(path, row[4], unit), *row[5:]))
+        elif kind == "read":
+            where, start, size, line = payload
+            conn.send(("read", _read_lines(where, start, size, line, append)))
+        else:
             break
-        path, unit, rows = payload
-        for row in rows:
-            append(build_message(*row[:4], build_source(path, row[4], unit), *row[5:]))
     assert kind == "assign", kind
     (account, end, window, brand_names), plan = payload
     conv, positions = _conversations(messages, plan, account, end, window)
@@ -344,12 +417,58 @@ def _work(conn: Connection, by_scope: dict[str, list[Rule]], lexicon_dir: Path) 
     conn.send(("done", None))
 
 
+def _read_lines(
+    path: str, start: int, size: int, line: int, keep: Callable[[Message], None]
+) -> tuple[list[tuple[Any, ...] | Skipped], tuple[int, str] | None]:
+    """Read, normalise and keep the messages of `size` bytes of a JSON Lines file from `start` (its line `line`).
+
+    Returns what the parent keeps of each record in order (a stub's values, or the record skipped) and the first
+    line not in UTF-8, with the encoding it was read in (None when every line is UTF-8).
+    """
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        data = handle.read(size)
+    fallback: tuple[int, str] | None = None
+
+    def texts() -> Iterator[tuple[int, str]]:
+        nonlocal fallback
+        for number, text, encoding in decode_stream(io.BytesIO(data), line):
+            if encoding and fallback is None:
+                fallback = number, encoding
+            yield number, text
+
+    found: list[tuple[Any, ...] | Skipped] = []
+    for item in json_lines(path, texts()):
+        result = normalise(item) if type(item) is RawRecord else item
+        if type(result) is Message:
+            keep(result)
+            found.append(_stub_values(result))
+        else:
+            found.append(result)  # type: ignore[arg-type]
+    return found, fallback
+
+
+def _stub_values(message: Message) -> tuple[Any, ...]:
+    """What a Stub holds of a message, but its file (the parent knows it): for a worker that read it itself."""
+    flags = (message.is_private and _PRIVATE) | (message.is_repost and _REPOST)
+    return (
+        message.id,
+        message.author,
+        message.created_at,
+        message.in_reply_to,
+        message.in_reply_to_author,
+        message.mentions,
+        message.source.line << _LINE | flags,
+    )
+
+
 def _conversations(
     messages: list[Message], plan: tuple[Any, ...], account: Account, end: datetime, window: timedelta
 ) -> tuple[Conversations, dict[str, int]]:
     """A worker's share of the conversation model: its messages in time order with their roles and responses."""
     positions_of, flags, answered = plan
-    order = sorted(range(len(messages)), key=positions_of.__getitem__)
+    # (a duplicate id the worker read itself has no position: the parent skipped it)
+    order = sorted((index for index in range(len(messages)) if positions_of[index] >= 0), key=positions_of.__getitem__)
     ordered = tuple(messages[index] for index in order)
     roles: dict[str, Role] = {}
     pending: list[str] = []

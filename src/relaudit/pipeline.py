@@ -31,10 +31,11 @@ from relaudit.engine import (
 from relaudit.errors import InputError, UsageError
 from relaudit.grade import grade, load_grading
 from relaudit.labels import Labeller, Labels, LabelsOf, build_labels, polarity
+from relaudit.loaders import relaudit_format
 from relaudit.loaders.base import LoadNotice
 from relaudit.model import Message, RawRecord, Skipped
 from relaudit.normalise import normalise
-from relaudit.owned import Kept, Owners, Part, kept
+from relaudit.owned import Kept, Owners, Part, Stub, kept
 from relaudit.parallel import map_slices, shared, worker_count
 from relaudit.recommend import recommend
 from relaudit.report import Report
@@ -100,13 +101,11 @@ class Loaded:
     hints: list[str]
 
 
-def read_messages(
-    paths: list[Path], options: AuditOptions, keep: Callable[[Message, dict[str, Any]], Any] | None = None
-) -> Loaded:
+def read_messages(paths: list[Path], options: AuditOptions, owners: Owners | None = None) -> Loaded:
     """Read every path with its loader; a repeated id is skipped as a duplicate, never silently dropped.
 
-    `keep` gives what is kept of each message, from it and what was kept so far by id (owned.Owners.take: a stub);
-    the message itself by default.
+    With `owners` (owned.py) the messages go to its workers and their stubs are kept; a JSON Lines file is read by
+    the workers themselves.
     """
     detected = [(path, loaders.detect(path, options.input_format)) for path in paths]
     messages: list[Message] = []
@@ -116,17 +115,22 @@ def read_messages(
     records = 0
     progress = options.progress
     for path, loader in detected:
-        for item in loaders.load(path, loader):
+        if owners is not None and loader is relaudit_format and relaudit_format.is_json_lines(path):
+            items: Iterator[Any] = _read_by_workers(owners, path, first_seen)
+        else:
+            items = loaders.load(path, loader)
+        for item in items:
             kind = type(item)  # exact types, tested once each: this loop runs once a record
             if kind is LoadNotice:
                 notices.append(str(item))
                 continue
             records += 1
-            result = normalise(item) if kind is RawRecord else item  # type: ignore[arg-type]
-            if type(result) is not Message:
-                skipped.append(result)  # type: ignore[arg-type]
+            result: Any = normalise(item) if kind is RawRecord else item
+            kind = type(result)
+            if kind is not Message and kind is not Stub:
+                skipped.append(result)
             elif result.id not in first_seen:
-                kept = result if keep is None else keep(result, first_seen)
+                kept: Any = result if owners is None or kind is Stub else owners.take(result, first_seen)
                 first_seen[result.id] = kept
                 messages.append(kept)
             else:
@@ -137,6 +141,14 @@ def read_messages(
     names = ", ".join(dict.fromkeys(loader.name for _, loader in detected))
     hints = [h for path, loader in detected for h in loader.account_hint(path)]
     return Loaded(messages, skipped, notices, names, records, hints)
+
+
+def _read_by_workers(owners: Owners, path: Path, known: dict[str, Any]) -> Iterator[Stub | Skipped | LoadNotice]:
+    """owners.read(), with its OS errors one-line input errors as loaders.load() makes them."""
+    try:
+        yield from owners.read(path, known)
+    except OSError as error:
+        raise InputError(f"{path}: cannot read: {error.strerror}") from error
 
 
 @dataclass(frozen=True)
@@ -237,7 +249,7 @@ def _owned_label(paths: list[Path], options: AuditOptions, rules: list[Rule], wo
     polarity("")  # the sentiment lexicon too
     owners = Owners(workers, by_scope(rules), lexicons)
     try:
-        loaded = read_messages(paths, options, owners.take)
+        loaded = read_messages(paths, options, owners)
         if not loaded.messages:
             skipped = loaded.skipped
             reason = f"; {len(skipped)} records skipped, first: {skipped[0]}" if skipped else ""

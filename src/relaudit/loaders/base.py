@@ -53,9 +53,9 @@ def decode_lines(path: Path) -> Iterator[tuple[int, str, str | None]]:
         yield from decode_stream(handle)
 
 
-def decode_stream(handle: Iterable[bytes]) -> Iterator[tuple[int, str, str | None]]:
-    """decode_lines over any binary stream (a zip member, say)."""
-    for number, raw in enumerate(handle, start=1):
+def decode_stream(handle: Iterable[bytes], start: int = 1) -> Iterator[tuple[int, str, str | None]]:
+    """decode_lines over any binary stream (a zip member, say; or part of a file, from line `start`)."""
+    for number, raw in enumerate(handle, start=start):
         if number == 1 and raw.startswith(codecs.BOM_UTF8):
             raw = raw[len(codecs.BOM_UTF8) :]
         try:

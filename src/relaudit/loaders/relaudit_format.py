@@ -56,7 +56,7 @@ def load(path: Path) -> Iterator[LoadItem]:
     """Stream records from whichever of the three layouts the file uses (decided by its first non-blank line)."""
     notices: list[LoadItem] = []
     lines = _decoded(path, notices)  # a generator, so the array branch can close it
-    first = next((item for item in lines if item[1].strip()), None)
+    first = _first(lines)
     if first is None:
         return
     stripped = first[1].lstrip()
@@ -69,6 +69,22 @@ def load(path: Path) -> Iterator[LoadItem]:
         # CSV is read by the shared reader, which locates rows across multi-line cells and skips unreadable ones.
         for item in table_rows(path):
             yield _record(item[1], item[0]) if isinstance(item, tuple) else item
+
+
+def is_json_lines(path: Path) -> bool:
+    """Whether load() reads the file as JSON Lines: one record a line, so any stretch of whole lines reads alone."""
+    first = _first((number, text) for number, text, _ in decode_lines(path))
+    return first is not None and first[1].lstrip().startswith("{")
+
+
+def json_lines(path: Path | str, lines: Iterable[tuple[int, str]]) -> Iterator[RawRecord | Skipped]:
+    """The records of some lines of a JSON Lines file, as load() gives them (encoding notices aside)."""
+    yield from _load_jsonl(path, lines, [])  # type: ignore[misc]  # (no notices: the list stays empty)
+
+
+def _first(lines: Iterable[tuple[int, str]]) -> tuple[int, str] | None:
+    """The first line that is not blank (the one that decides the layout)."""
+    return next((item for item in lines if item[1].strip()), None)
 
 
 def _decoded(path: Path, notices: list[LoadItem]) -> Generator[tuple[int, str], None, None]:
@@ -91,7 +107,7 @@ def _chain(first: list[tuple[int, str]], rest: Iterator[tuple[int, str]]) -> Ite
     yield from rest
 
 
-def _load_jsonl(path: Path, lines: Iterable[tuple[int, str]], notices: list[LoadItem]) -> Iterator[LoadItem]:
+def _load_jsonl(path: Path | str, lines: Iterable[tuple[int, str]], notices: list[LoadItem]) -> Iterator[LoadItem]:
     where = sys.intern(str(path))  # as Source keeps it
     for number, text in lines:
         if notices:
