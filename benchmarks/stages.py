@@ -6,7 +6,8 @@
 
 Steadier than a sampling profiler on a busy machine: it counts CPU time (time.process_time), not wall time, so
 waiting for a core is not blamed on whatever code happened to be running. It counts this process only: run it with
-RELAUDIT_JOBS=1, or the labels and message rules of a large export run in worker processes it does not see.
+RELAUDIT_JOBS=1, or the labels and message rules of a large export run in worker processes it does not see (and
+its workers own its messages: owned.py; with --wall the stages they do are timed as the parent waits for them).
 Times are inclusive (sentiment is also inside "label messages" and the rules); the rule rows split the rules by type.
 """
 
@@ -58,6 +59,7 @@ def main(path: str) -> int:
         ("normalise", "relaudit.normalise", "normalise"),
         ("conversations", "relaudit.conversations", "build"),
         ("labels and message rules (the workers' time, with --wall)", "relaudit.parallel", "map_slices"),
+        ("workers that own the messages: reading to findings (with --wall)", "relaudit.pipeline", "_owned_label"),
         ("analyse (metrics)", "relaudit.analyse", "analyse"),
         ("rules (after labelling, when a message rule reads a metric)", "relaudit.engine", "run_rules"),
         ("message rules (with the labels)", "relaudit.engine", "check_slice"),
@@ -75,6 +77,10 @@ def main(path: str) -> int:
         if hasattr(sys.modules[module_name], attribute):
             patch(name, module_name, attribute)
     labels.Labeller.label = timed("label messages", labels.Labeller.label)
+    from relaudit import owned
+
+    # a large export's workers own its messages (owned.py; "read + normalise" includes their reading)
+    owned.Owners.assign = timed("owned: roles to the workers", owned.Owners.assign)  # type: ignore[method-assign]
     for type_name, rule_type in list(RULE_TYPES.items()):
         RULE_TYPES[type_name] = dataclasses.replace(rule_type, check=timed(f"rule type: {type_name}", rule_type.check))
 
