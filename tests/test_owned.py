@@ -59,7 +59,7 @@ def test_every_fixture_gives_the_report_of_one_process(path, small_parts, starte
     alone = outcome([path], jobs=1)
     assert not started
     assert outcome([path], jobs=2) == alone
-    assert started  # the two workers owned the messages (or the export had none to give them)
+    assert started or isinstance(alone, str)  # the workers owned the messages, unless the path was refused
 
 
 def row(message_id: str, author: str, text: str, when: str, **more: object) -> dict[str, object]:
@@ -236,11 +236,46 @@ def test_an_error_in_a_worker_reaches_the_parent(tmp_path, monkeypatch):
         audit([write(tmp_path / "e.jsonl", HOSTILE)], AuditOptions(jobs=2))
 
 
-def test_an_error_in_the_parent_stops_the_workers_quietly(tmp_path, capfd):
+def test_an_error_in_the_parent_stops_the_workers_quietly_and_at_once(tmp_path, capfd):
+    import time
+
     path = write(tmp_path / "e.jsonl", HOSTILE)
+    started = time.monotonic()
     with pytest.raises(RelauditError, match="no message in the export is by @nobody"):
-        audit([path], AuditOptions(account=pipeline.Account(frozenset({"nobody"}), "option", ""), jobs=2))
+        audit([path], AuditOptions(account=pipeline.Account(frozenset({"nobody"}), "option", ""), jobs=3))
+    # each worker sees the end of its input at once (it closed the parent's ends of the pipes it inherited): no
+    # waiting for the 5 s after which a worker that did not stop is terminated
+    assert time.monotonic() - started < 4
     assert "Traceback" not in capfd.readouterr().err  # the workers had nothing to say
+
+
+def test_a_path_that_cannot_be_read_fails_as_in_one_process(tmp_path, started):
+    missing = tmp_path / "missing.jsonl"
+    alone = outcome([missing], jobs=1)
+    assert isinstance(alone, str) and "missing.jsonl" in alone and outcome([missing], jobs=2) == alone
+    assert not started  # the paths are checked before any worker starts
+    alone = outcome([tmp_path], jobs=1, input_format="relaudit")  # a folder given as a file of a named format
+    assert isinstance(alone, str) and "cannot read" in alone
+    assert outcome([tmp_path], jobs=2, input_format="relaudit") == alone
+
+
+def test_a_runaway_rule_gives_up_once_a_worker_and_its_notes_come_in_message_order(tmp_path, small_parts):
+    from tests.test_patterns import EVIL, TEXT
+
+    pack = tmp_path / "evil.yaml"
+    pack.write_text(
+        "rules:\n"
+        "  - id: evil\n    title: Evil\n    pillar: human-touch\n    level: warning\n    scope: own-post\n"
+        f"    type: pattern\n    pattern: '{EVIL}'\n    message: 'Matched {{matched}}'\n    why: w\n    fix: f\n",
+        encoding="utf-8",
+    )
+    rows = [row(str(100 + i), "shop", TEXT if i % 3 == 0 else "fine", f"03-01T10:{i:02d}") for i in range(12)]
+    path = write(tmp_path / "e.jsonl", rows)
+    report = audit([path], AuditOptions(rule_files=(pack,), jobs=2))
+    notes = [w for w in report.warnings if "rule 'evil' gave up" in w]
+    lines = [int(note.split(":")[1]) for note in notes]
+    assert 1 <= len(notes) <= 2 and lines == sorted(lines)  # at most once a worker, in the order of the messages
+    assert all("it is not run on the messages after it" in note for note in notes)
 
 
 KILLED_WORKER = """

@@ -127,22 +127,28 @@ def check_slice(
     labels: Mapping[str, Labels],
     start: int,
     end: int,
+    dropped: set[str] | None = None,
+    where: list[str] | None = None,
 ) -> tuple[list[Finding], list[str]]:
     """The message-scope findings of conv.messages[start:end], and the notes of rules that gave up.
 
-    A rule that gives up on a message is not run on the rest of the slice. Slices depend only on the message count
-    and the number of workers, so the report does not depend on which worker took which slice.
+    A rule that gives up on a message is not run on the rest of the slice (nor, with `dropped`, on the slices that
+    share that set). Slices depend only on the message count and the number of workers, so the report does not
+    depend on which worker took which slice. `where`, when given, gets the id of each note's message.
     """
     findings: list[Finding] = []
     gave_up: list[str] = []
-    dropped: set[str] = set()
+    dropped = set() if dropped is None else dropped
     for message in conv.messages[start:end]:
         role = conv.roles[message.id]
         scope = SCOPE_OF_ROLE.get(role)
         if scope is None or not rules_of_scope[scope]:
             continue
         ctx = _context(conv, analysis, labeller, message, role, labels[message.id])
+        before = len(gave_up)
         findings.extend(check_message(rules_of_scope[scope], ctx, message, gave_up, dropped))
+        if where is not None:
+            where.extend([message.id] * (len(gave_up) - before))
     return findings, gave_up
 
 

@@ -1,12 +1,14 @@
 """Workers that own their messages: how a large audit keeps no process holding every message.
 
-The parent forks the workers before reading, while it is small, then reads and normalises every record as a small
-audit does (the same skipped records, duplicates and notices), hands each message to one worker and keeps a `Stub`:
+The parent forks the workers before reading, while it is small. The workers read a JSON Lines file themselves, in
+blocks of whole lines; any other format the parent reads and hands each message to a worker. Either way the parent
+counts records and finds skipped records, duplicates and notices as a small audit does, and keeps a `Stub`:
 what the account, the conversation model, the metrics and the trends read (no text, links or counts). Once roles,
 first responses and pending messages are known, each worker learns its messages' share of them, sends the canned-reply
 keys of its replies, and then labels and checks its messages in time order, sending back labels, findings and its
-unanswered complaints in full. A million messages need ~650 B each of Python heap; split this way the parent keeps
-~250 B of each and a worker the rest of half of them.
+unanswered complaints in full; the parent then keeps only the id, time and labels of each. A million messages need
+~650 B each of Python heap: split this way the parent keeps ~300 B of each while threading, ~60 B after, and each
+worker the rest of half of them.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import io
 import multiprocessing
 import signal
 import sys
+import threading
 from array import array
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
@@ -117,7 +120,7 @@ class Part:
     positions: list[int]
     labels: list[tuple[Any, ...]]
     findings: list[tuple[int, tuple[Any, ...]]]
-    notes: list[str]
+    notes: list[tuple[int, str]]  # rules that gave up, by position of the message they gave up on
     unanswered: list[tuple[int, Message]]
 
 
@@ -133,13 +136,28 @@ class Owners:
         self.workers = workers
         self._conns: list[Connection] = []
         self._processes: list[Any] = []
-        for _ in range(workers):
-            parent_end, child_end = context.Pipe()
-            process = context.Process(target=_serve, args=(child_end, by_scope, lexicon_dir), daemon=True)
-            process.start()
-            child_end.close()
-            self._conns.append(parent_end)
-            self._processes.append(process)
+        # Ctrl-C while forking would stop a worker before it ignores it (with a traceback): ignored until all run.
+        main = threading.current_thread() is threading.main_thread()  # (only there can a handler be set)
+        interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+        try:
+            for _ in range(workers):
+                parent_end, child_end = context.Pipe()
+                # The worker closes the parent's ends it inherits, or they would keep its pipe open after the
+                # parent closed or lost its own: no end of input for the worker, which would wait for ever.
+                ends = (*self._conns, parent_end)
+                process = context.Process(target=_serve, args=(child_end, ends, by_scope, lexicon_dir), daemon=True)
+                self._processes.append(process)
+                self._conns.append(parent_end)
+                process.start()
+                child_end.close()
+        except OSError as error:  # no memory or process left for a fork
+            self.close()
+            raise WorkerError(
+                f"cannot start worker processes: {error.strerror}; --jobs 1 audits in one process"
+            ) from error
+        finally:
+            if main:
+                signal.signal(signal.SIGINT, interrupt)
         self._counts = [0] * workers
         self._owner = 0
         self._rows: list[tuple[Any, ...]] = []
@@ -244,8 +262,8 @@ class Owners:
         """
         self._flush()
         self._mentions.clear()
-        # Per worker, by its messages' index: the position in time order, the role and pending flag in one byte,
-        # and the first responses: arrays, a few bytes a message (a tuple each would be ~150 MB at a million).
+        # Per worker, by its messages' index: the position in time order, the role and pending flag in one byte (a
+        # few bytes a message; a tuple each would be ~150 MB at a million), and a tuple for each first response.
         positions = [array("q", [-1]) * count for count in self._counts]  # -1: a duplicate, in no conversation
         flags = [bytearray(count) for count in self._counts]
         answered: list[list[tuple[int, str, float]]] = [[] for _ in self._counts]
@@ -287,10 +305,12 @@ class Owners:
                     yield owner, payload
 
     def close(self) -> None:
-        """Stop every worker (they stop by themselves once done; after an error, they are terminated)."""
+        """Stop every worker: done, or told so by the end of its input; terminated if it does not stop."""
         for conn in self._conns:
             conn.close()
         for process in self._processes:
+            if process.pid is None:  # never started
+                continue
             process.join(timeout=5)
             if process.is_alive():
                 process.terminate()
@@ -336,7 +356,7 @@ def _blocks(path: Path) -> Iterator[tuple[int, int, int]]:
 
 
 def _give_back_large_blocks() -> None:
-    """Have the C allocator (glibc's) return every freed block of 128 KiB or more to the system."""
+    """Have the C allocator (glibc's) return every freed block of 128 KiB or more to the system, from now on."""
     # glibc raises that threshold, up to 32 MiB, each time such a block is freed; from then on blocks below it come
     # from its heap and stay in the process once freed. The audit frees many (pickled batches, sorted lists, the id
     # index): ~60 MB of a million-message audit's peak. Elsewhere (another C library) nothing is changed.
@@ -344,9 +364,13 @@ def _give_back_large_blocks() -> None:
         ctypes.CDLL(None).mallopt(_M_MMAP_THRESHOLD, 128 * 1024)
 
 
-def _serve(conn: Connection, by_scope: dict[str, list[Rule]], lexicon_dir: Path) -> None:
+def _serve(
+    conn: Connection, parent_ends: tuple[Connection, ...], by_scope: dict[str, list[Rule]], lexicon_dir: Path
+) -> None:
     """A worker: keep the messages sent, then label and check them when told their roles."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the parent, which stops the workers
+    for end in parent_ends:
+        end.close()
     try:
         _work(conn, by_scope, lexicon_dir)
     except (EOFError, BrokenPipeError, ConnectionResetError):
@@ -392,11 +416,15 @@ def _work(conn: Connection, by_scope: dict[str, list[Rule]], lexicon_dir: Path) 
     ordered = conv.messages
     labeller = Labeller(lexicon_dir, account.handles, brand_names)
     inbound, roles, responses = Role.INBOUND, conv.roles, conv.responses
+    dropped: set[str] = set()  # rules that gave up: not run on the worker's later messages, as in one process
     for start in range(0, len(ordered), PART):
         chunk = ordered[start : start + PART]
         found = [labeller.label(m, roles[m.id]) for m in chunk]
         labels = {m.id: result for m, result in zip(chunk, found)}
-        findings, notes = check_slice(by_scope, conv, early, labeller, labels, start, start + len(chunk))
+        about: list[str] = []  # the message each note is about
+        findings, notes = check_slice(
+            by_scope, conv, early, labeller, labels, start, start + len(chunk), dropped, about
+        )
         unanswered = [
             (positions[m.id], m)
             for m, result in zip(chunk, found)
@@ -409,7 +437,7 @@ def _work(conn: Connection, by_scope: dict[str, list[Rule]], lexicon_dir: Path) 
                     [positions[m.id] for m in chunk],
                     [result.packed() for result in found],
                     [(positions[f.message_id], f.packed()) for f in findings],  # type: ignore[index]
-                    notes,
+                    [(positions[message_id], note) for message_id, note in zip(about, notes)],
                     unanswered,
                 ),
             )

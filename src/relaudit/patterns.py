@@ -22,8 +22,9 @@ from relaudit.casefold import CasePattern, fold
 from relaudit.patternset import PatternSet
 
 # Per search, per message: ordinary patterns finish in microseconds, so this only stops runaway backtracking; a
-# whole second keeps a loaded machine from tripping it (and a rule that trips it is dropped for the rest of its slice
-# of messages: the whole export, or up to 25,000 messages when workers share it).
+# whole second keeps a loaded machine from tripping it (and a rule that trips it is dropped for the rest of its
+# process's messages: the whole export in one process; with workers, the rest of a worker's share (owned.py), or of
+# its slice of at most 25,000 messages when a message rule reads a metric).
 TIME_BOUND_SECONDS = 1.0
 
 

@@ -115,7 +115,7 @@ def read_messages(paths: list[Path], options: AuditOptions, owners: Owners | Non
     records = 0
     progress = options.progress
     for path, loader in detected:
-        if owners is not None and loader is relaudit_format and relaudit_format.is_json_lines(path):
+        if owners is not None and loader is relaudit_format and _json_lines(path):
             items: Iterator[Any] = _read_by_workers(owners, path, first_seen)
         else:
             items = loaders.load(path, loader)
@@ -130,9 +130,9 @@ def read_messages(paths: list[Path], options: AuditOptions, owners: Owners | Non
             if kind is not Message and kind is not Stub:
                 skipped.append(result)
             elif result.id not in first_seen:
-                kept: Any = result if owners is None or kind is Stub else owners.take(result, first_seen)
-                first_seen[result.id] = kept
-                messages.append(kept)
+                held: Any = result if owners is None or kind is Stub else owners.take(result, first_seen)
+                first_seen[result.id] = held
+                messages.append(held)
             else:
                 first = first_seen[result.id].source
                 skipped.append(Skipped(result.source, f"duplicate id {result.id} (first at {first})"))
@@ -141,6 +141,14 @@ def read_messages(paths: list[Path], options: AuditOptions, owners: Owners | Non
     names = ", ".join(dict.fromkeys(loader.name for _, loader in detected))
     hints = [h for path, loader in detected for h in loader.account_hint(path)]
     return Loaded(messages, skipped, notices, names, records, hints)
+
+
+def _json_lines(path: Path) -> bool:
+    """Whether the workers can read the file themselves (JSON Lines); when it cannot be read, the loader says why."""
+    try:
+        return relaudit_format.is_json_lines(path)
+    except OSError:
+        return False
 
 
 def _read_by_workers(owners: Owners, path: Path, known: dict[str, Any]) -> Iterator[Stub | Skipped | LoadNotice]:
@@ -242,11 +250,13 @@ def _label(paths: list[Path], options: AuditOptions, rules: list[Rule] | None = 
 def _owned_label(paths: list[Path], options: AuditOptions, rules: list[Rule], workers: int) -> Labelled:
     """As _label() with rules, but with workers that own the messages, forked before reading (owned.py).
 
-    The parent keeps a stub of each message: `conv` holds them, with their labels once the workers sent them.
+    The parent keeps a stub of each message to build the conversations, then (in `conv`) its id, time and labels.
     """
     lexicons = rules_dir() / "lexicons"
     Labeller(lexicons, frozenset(), options.brand_names)  # lexicons parsed once, before the fork, not in each worker
     polarity("")  # the sentiment lexicon too
+    for path in paths:  # a path that cannot be read stops the audit before any worker starts
+        loaders.detect(path, options.input_format)
     owners = Owners(workers, by_scope(rules), lexicons)
     try:
         loaded = read_messages(paths, options, owners)
@@ -269,7 +279,7 @@ def _owned_label(paths: list[Path], options: AuditOptions, rules: list[Rule], wo
         # per worker, its findings and (apart: an int object and a tuple each would cost more) their positions
         findings: list[list[Finding]] = [[] for _ in range(workers)]
         found_at = [array("q") for _ in range(workers)]
-        notes: list[tuple[int, list[str]]] = []
+        notes: list[tuple[int, str]] = []
         unanswered: list[tuple[int, Message]] = []
         known: dict[Hashable, Labels] = {}
         texts: dict[str, str] = {}
@@ -281,8 +291,7 @@ def _owned_label(paths: list[Path], options: AuditOptions, rules: list[Rule], wo
                 ordered[position].labels = labels
             findings[owner].extend(_findings(part.findings, ordered, texts))
             found_at[owner].extend(position for position, _ in part.findings)
-            if part.notes:
-                notes.append((part.positions[0], part.notes))
+            notes.extend(part.notes)
             unanswered.extend(part.unanswered)
         del known
     finally:
@@ -294,7 +303,7 @@ def _owned_label(paths: list[Path], options: AuditOptions, rules: list[Rule], wo
         {},
         workers,
         [finding for _, finding in heapq.merge(*map(zip, found_at, findings), key=itemgetter(0))],
-        tuple(note for _, part_notes in sorted(notes, key=itemgetter(0)) for note in part_notes),
+        tuple(note for _, note in sorted(notes, key=itemgetter(0))),
         frozenset(canned),
         tuple(message for _, message in sorted(unanswered, key=itemgetter(0))),
         attrgetter("labels"),
