@@ -260,15 +260,9 @@ def test_a_path_that_cannot_be_read_fails_as_in_one_process(tmp_path, started):
 
 
 def test_a_runaway_rule_gives_up_once_a_worker_and_its_notes_come_in_message_order(tmp_path, small_parts):
-    from tests.test_patterns import EVIL, TEXT
+    from tests.test_patterns import TEXT, evil_pack
 
-    pack = tmp_path / "evil.yaml"
-    pack.write_text(
-        "rules:\n"
-        "  - id: evil\n    title: Evil\n    pillar: human-touch\n    level: warning\n    scope: own-post\n"
-        f"    type: pattern\n    pattern: '{EVIL}'\n    message: 'Matched {{matched}}'\n    why: w\n    fix: f\n",
-        encoding="utf-8",
-    )
+    pack = evil_pack(tmp_path)
     rows = [row(str(100 + i), "shop", TEXT if i % 3 == 0 else "fine", f"03-01T10:{i:02d}") for i in range(12)]
     path = write(tmp_path / "e.jsonl", rows)
     report = audit([path], AuditOptions(rule_files=(pack,), jobs=2))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import pytest
 
@@ -22,15 +23,21 @@ def test_runaway_pattern_times_out():
     assert time.monotonic() - started < 2
 
 
-@pytest.mark.parametrize("jobs", [None, 2])  # 2: in workers that own the messages, where fork is (owned.py)
-def test_audit_with_a_runaway_rule_finishes_and_warns(tmp_path, jobs):
-    pack = tmp_path / "evil.yaml"
+def evil_pack(folder: Path) -> Path:
+    """A rule pack whose one own-post rule backtracks catastrophically on TEXT."""
+    pack = folder / "evil.yaml"
     pack.write_text(
         "rules:\n"
         "  - id: evil\n    title: Evil\n    pillar: human-touch\n    level: warning\n    scope: own-post\n"
         f"    type: pattern\n    pattern: '{EVIL}'\n    message: 'Matched {{matched}}'\n    why: w\n    fix: f\n",
         encoding="utf-8",
     )
+    return pack
+
+
+@pytest.mark.parametrize("jobs", [None, 2])  # 2: in workers that own the messages, where fork is (owned.py)
+def test_audit_with_a_runaway_rule_finishes_and_warns(tmp_path, jobs):
+    pack = evil_pack(tmp_path)
     export = tmp_path / "e.jsonl"
     rows = [
         {"id": str(i), "author": "shop", "text": TEXT if i < 3 else "fine", "created_at": 1790000000 + i}
