@@ -102,7 +102,7 @@ _stub: Callable[..., Stub] = builder(Stub)
 class Kept:
     """What the parent keeps of a message once its worker knows its role: the id and time, and later its labels.
 
-    (The metrics, the trends and the findings read no more; a stub is three times the size.)
+    (The metrics, the trends and the findings read no more: 56 B against a stub's ~140 with its packed int.)
     """
 
     id: str
