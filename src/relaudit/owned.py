@@ -172,32 +172,11 @@ class Owners:
         if file is None or source.path is not file.path or source.unit != file.unit:
             self._flush()
             file = self._file = build_source(source.path, 0, source.unit)
-        owner = self._owner
-        slot = owner + self.workers * self._counts[owner]
-        self._counts[owner] += 1
+        stub = self._keep(_stub_values(message), file, self._owner, known)  # (its slot: this batch's worker)
         self._rows.append((*row[:4], source.line, *row[5:]))
         if len(self._rows) >= BATCH:
             self._flush()
-        parent = message.in_reply_to
-        if parent is not None:  # the parent's own id string, when it came first: one string, not two
-            earlier = known.get(parent)
-            parent = parent if earlier is None else earlier.id
-        mentions = message.mentions
-        if mentions:  # most messages that mention anyone mention the account: one tuple for all of them
-            mentions = self._mentions.setdefault(mentions, mentions)
-        return _stub(
-            message.id,
-            message.author,
-            message.created_at,
-            parent,
-            message.in_reply_to_author,
-            mentions,
-            file,
-            source.line << _LINE
-            | (_PRIVATE if message.is_private else 0)
-            | (_REPOST if message.is_repost else 0)
-            | slot,
-        )
+        return stub
 
     def read(self, path: Path, known: dict[str, Any]) -> Iterator[Stub | Skipped | LoadNotice]:
         """What load() and normalise() give for a JSON Lines file, read by the workers (each keeps what it read).
@@ -228,20 +207,20 @@ class Owners:
                 yield encoding_notice(path, *fallback)
             for item in found:
                 if type(item) is tuple:
-                    yield self._stub(item, file, owner, known)
+                    yield self._keep(item, file, owner, known)
                 else:
                     yield item
         self._owner = owner
 
-    def _stub(self, values: tuple[Any, ...], file: Source, owner: int, known: dict[str, Any]) -> Stub:
-        """The stub of a message a worker read, from its values (_stub_values)."""
+    def _keep(self, values: tuple[Any, ...], file: Source, owner: int, known: dict[str, Any]) -> Stub:
+        """The stub of a message of `owner`'s, from its values (_stub_values)."""
         message_id, author, created_at, parent, parent_author, mentions, place = values
         slot = owner + self.workers * self._counts[owner]
         self._counts[owner] += 1
-        if parent is not None:
+        if parent is not None:  # the parent's own id string, when it came first: one string, not two
             earlier = known.get(parent)
             parent = parent if earlier is None else earlier.id
-        if mentions:
+        if mentions:  # most messages that mention anyone mention the account: one tuple for all of them
             mentions = self._mentions.setdefault(mentions, mentions)
         return _stub(message_id, author, created_at, parent, parent_author, mentions, file, place | slot)
 
@@ -477,7 +456,7 @@ def _read_lines(
 
 
 def _stub_values(message: Message) -> tuple[Any, ...]:
-    """What a Stub holds of a message, but its file (the parent knows it): for a worker that read it itself."""
+    """What a Stub holds of a message but its file and slot (the parent knows them), as plain values."""
     flags = (message.is_private and _PRIVATE) | (message.is_repost and _REPOST)
     return (
         message.id,

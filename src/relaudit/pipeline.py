@@ -143,6 +143,14 @@ def read_messages(paths: list[Path], options: AuditOptions, owners: Owners | Non
     return Loaded(messages, skipped, notices, names, records, hints)
 
 
+def _some_messages(loaded: Loaded, paths: list[Path]) -> None:
+    """Stop the audit with one line when nothing read is a message (and say why, if records were skipped)."""
+    if not loaded.messages:
+        skipped = loaded.skipped
+        reason = f"; {len(skipped)} records skipped, first: {skipped[0]}" if skipped else ""
+        raise InputError(f"{', '.join(map(str, paths))}: no messages found{reason}")
+
+
 def _json_lines(path: Path) -> bool:
     """Whether the workers can read the file themselves (JSON Lines); when it cannot be read, the loader says why."""
     try:
@@ -205,10 +213,7 @@ def _label(paths: list[Path], options: AuditOptions, rules: list[Rule] | None = 
     roles, the canned replies); when one of them reads a metric, they run after labelling instead (run_rules).
     """
     loaded = read_messages(paths, options)
-    if not loaded.messages:
-        skipped = loaded.skipped
-        reason = f"; {len(skipped)} records skipped, first: {skipped[0]}" if skipped else ""
-        raise InputError(f"{', '.join(map(str, paths))}: no messages found{reason}")
+    _some_messages(loaded, paths)
     account = resolve(loaded.messages, options.account, loaded.hints)
     conv = build(loaded.messages, account, options.as_of, options.pending_window)
     labeller = Labeller(rules_dir() / "lexicons", account.handles, options.brand_names)
@@ -260,10 +265,7 @@ def _owned_label(paths: list[Path], options: AuditOptions, rules: list[Rule], wo
     owners = Owners(workers, by_scope(rules), lexicons)
     try:
         loaded = read_messages(paths, options, owners)
-        if not loaded.messages:
-            skipped = loaded.skipped
-            reason = f"; {len(skipped)} records skipped, first: {skipped[0]}" if skipped else ""
-            raise InputError(f"{', '.join(map(str, paths))}: no messages found{reason}")
+        _some_messages(loaded, paths)
         stubs: list[Message] = loaded.messages  # (Stubs: they read as messages wherever threading reads them)
         account = resolve(stubs, options.account, loaded.hints)
         conv = build(stubs, account, options.as_of, options.pending_window)
