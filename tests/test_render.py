@@ -93,3 +93,23 @@ def test_streamed_json_is_json_dumps_byte_for_byte(tmp_path):
     out = tmp_path / "report.json"
     _write_chunks(json_chunks(report), out, flush_at=100)  # many small flushes
     assert out.read_text(encoding="utf-8") == expected
+
+
+@pytest.mark.parametrize(
+    "findings",
+    [
+        [],
+        [{}],
+        [{"rule": "a", "excerpt": None, "text": 'é \u2028 \x00 \ud800 "quoted" \\ \n new line'}],
+        [{"rule": "a", "severity": 0.5}, {"rule": "b", "nested": {"x": [1, None]}}, {"rule": "c"}],
+        [{1: "int key"}, {"rule": True}, "not an object", None, [], {"rule": "d"}],
+        [{"rule": str(i), "source": f"f.jsonl:{i}"} for i in range(4_005)],  # more than one piece
+    ],
+)
+def test_findings_text_is_json_dumps_byte_for_byte(findings):
+    from relaudit.render.json_format import _object
+
+    data = {"schema_version": 1, "metrics": {"x": 0.1, "y": None}, "findings": findings, "warnings": ["w\n"]}
+    assert "".join(_object(data)) == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    assert "".join(_object({})) == "{}\n"
+    assert "".join(_object({"findings": "not a list"})) == json.dumps({"findings": "not a list"}, indent=2) + "\n"
