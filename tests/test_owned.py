@@ -227,7 +227,7 @@ def test_workers_start_for_a_large_file_only(tmp_path):
 
 
 def test_an_error_in_a_worker_reaches_the_parent(tmp_path, monkeypatch):
-    def broken(conn, by_scope, lexicon_dir):
+    def broken(conn, *rest):
         conn.recv()
         raise ValueError("a bug in a worker")
 
@@ -279,7 +279,7 @@ from relaudit import owned
 from relaudit.errors import WorkerError
 from relaudit.pipeline import AuditOptions, audit
 
-def dies(conn, by_scope, lexicon_dir):
+def dies(conn, *rest):
     conn.recv()
     os._exit(9)  # as the out-of-memory killer would end it
 
@@ -298,3 +298,155 @@ def test_a_worker_that_dies_stops_the_audit_with_one_line(tmp_path):
     )
     assert done.stdout.strip() == f"stopped: {parallel.WORKER_DIED}", done.stderr
     assert isinstance(WorkerError(parallel.WORKER_DIED), RelauditError)
+
+
+@pytest.fixture
+def slow_threading(monkeypatch, tmp_path):
+    """The parent threads for a while, so the workers label ahead (_Ahead); how many each had labelled, per step."""
+    import time
+
+    log = tmp_path / "ahead.log"
+    real_build, real_read, real_known = pipeline.build, owned._Ahead._read_step, owned._Ahead._known_step
+    real_counts = pipeline.before_labels
+
+    def build(*args, **kwargs):
+        time.sleep(0.3)  # six turns of the workers' (TURN: 0.05 s)
+        return real_build(*args, **kwargs)
+
+    def counts(*args, **kwargs):  # after the roles went to the workers
+        time.sleep(0.3)
+        return real_counts(*args, **kwargs)
+
+    def spied(real, kind):
+        def step(self, *args):
+            more = real(self, *args)
+            with log.open("a") as handle:  # (in the worker: forked after the patch, it runs the spy)
+                handle.write(
+                    f"{kind} {self.number} {len(self.labels)} {','.join(sorted(self.own - {'unknown-owner'}))}\n"
+                )
+            return more
+
+        return step
+
+    monkeypatch.setattr(pipeline, "build", build)
+    monkeypatch.setattr(pipeline, "before_labels", counts)
+    monkeypatch.setattr(owned._Ahead, "_read_step", spied(real_read, "read"))
+    monkeypatch.setattr(owned._Ahead, "_known_step", spied(real_known, "known"))
+    return log
+
+
+def test_labels_worked_out_ahead_are_the_ones_labelling_gives(tmp_path, small_parts, slow_threading):
+    # Each line is longer than a block (64 bytes), so lines alternate between the workers: worker 0 holds the even
+    # lines, all the shop's, and worker 1 the odd ones, most of them ann's: it guesses her to be the account. Its
+    # guess is wrong, and the two shop messages it labels ahead as inbound must go unused. gil's messages are
+    # inbound, but those not addressed to the shop are context. Once the roles are known, it labels ann's, whose
+    # time order is not the order they were read in.
+    rows = []
+    for i in range(12):
+        rows.append(row(f"a{i}", "shop", f"Big news number {i}, come and see", f"03-05T10:{i:02d}"))
+        if i < 5:
+            text = ("@shop still no refund, awful", "@shop thanks, lovely service", "@shop do you open on Sunday?")[
+                i % 3
+            ]
+            rows.append(row(f"b{i}", "ann", text, f"03-05T11:{9 - i:02d}"))
+        elif i < 7:
+            rows.append(row(f"s{i}", "shop", f"@ann so sorry about order {i - 5}, DM us", f"03-05T12:{i:02d}"))
+        else:
+            rows.append(
+                row(f"c{i}", f"gil{i}", "hello world, lovely day" if i % 2 else "@shop thanks!", f"03-12T10:{i:02d}")
+            )
+    path = write(tmp_path / "ahead.jsonl", rows)
+    alone = outcome([path], jobs=1)
+    assert not slow_threading.exists()  # one process labels nothing ahead
+    assert outcome([path], jobs=2) == alone
+    steps = [line.split() for line in slow_threading.read_text().splitlines()]
+    assert {(number, own) for _, number, _, own in steps} == {("0", "shop"), ("1", "ann")}
+    # before the roles came, the shop's 2 and gil's 5; after them, ann's 5
+    assert max(int(count) for kind, number, count, _ in steps if (kind, number) == ("read", "1")) == 7
+    assert max(int(count) for kind, number, count, _ in steps if (kind, number) == ("known", "1")) == 12
+    slow_threading.unlink()
+    shop = pipeline.Account(frozenset({"shop"}), "option", "")
+    assert outcome([path], jobs=2, account=shop) == outcome([path], jobs=1, account=shop)
+    assert {own for *_, own in (line.split() for line in slow_threading.read_text().splitlines())} == {"shop"}
+    for other in (write(tmp_path / "hostile.jsonl", HOSTILE), ROOT / "samples" / "responsive-brand.jsonl"):
+        assert outcome([other], jobs=2) == outcome([other], jobs=1)
+
+
+class Quiet:
+    """A worker's end of the pipe with nothing from the parent for `looks` looks (then something)."""
+
+    def __init__(self, looks: int) -> None:
+        self.looks = looks
+        self.waits: list[float] = []
+
+    def poll(self, timeout: float = 0.0) -> bool:
+        self.waits.append(timeout)
+        self.looks -= 1
+        return self.looks < 0
+
+
+def message(message_id: str, author: str, text: str, **more: object) -> Message:
+    from relaudit.normalise import normalise
+
+    made = normalise(pipeline.RawRecord(row(message_id, author, text, "03-01T10:00", **more), Source("m", 1)))
+    assert isinstance(made, Message)
+    return made
+
+
+def test_labelling_ahead_guesses_inbound_and_stops_when_the_parent_sends(monkeypatch):
+    from relaudit.conversations import Role
+    from relaudit.labels import Labeller
+    from relaudit.resources import rules_dir
+
+    lexicons = rules_dir() / "lexicons"
+    messages = [
+        message("1", "shop", "We are proud of our new store"),
+        message("2", "ann", "@shop my order never came, awful"),
+        message("3", "shop", "Sale now on"),
+        message("4", "bob", "RT @shop sale", is_repost=True),
+        message("5", "bob", "@shop where is my parcel?", is_private=True),
+        message("6", "cy", "@shop thanks, lovely"),
+    ] * 30
+    ahead = owned._Ahead(lexicons, None, 0, 1)
+    ahead.wait(Quiet(10), messages)
+    assert not ahead.labels  # not before the parent says reading is over
+    ahead.started = True
+    conn = Quiet(2)
+    ahead.wait(conn, messages)
+    assert len(conn.waits) == 3 and ahead.done == 2 * owned.AHEAD_STEP  # two steps, then the parent spoke
+    ahead.wait(Quiet(100), messages)
+    assert ahead.done == len(messages) and ahead.own == frozenset({"shop"})  # the most frequent author
+    expected = Labeller(lexicons, frozenset({"shop"}))
+    assert sorted(ahead.labels) == [i for i, m in enumerate(messages) if m.id in ("2", "6")]
+    assert all(ahead.labels[i] == expected.label(messages[i], Role.INBOUND) for i in ahead.labels)
+    named = owned._Ahead(lexicons, frozenset({"cy"}), 0, 1)
+    named.started = True
+    named.wait(Quiet(100), messages)
+    assert {messages[i].id for i in named.labels} == {"1", "2", "3"}  # the command line's account, not the guess
+
+
+def test_labelling_ahead_takes_turns_and_gives_up_on_an_error(monkeypatch):
+    from relaudit.resources import rules_dir
+
+    messages = [message("1", "ann", "@shop help")] * 10 + [message("2", "shop", "Sale")] * 11
+    monkeypatch.setattr(owned.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    second = owned._Ahead(rules_dir() / "lexicons", None, 1, 2)  # of two workers, on two cores: one at a time
+    assert second.together == 1
+    second.started = True
+    monkeypatch.setattr(owned.time, "monotonic", lambda: 0.01)  # the first worker's turn
+    conn = Quiet(0)
+    second.wait(conn, messages)
+    assert conn.waits == [pytest.approx(owned.TURN - 0.01)] and not second.labels  # asleep till its own turn
+    monkeypatch.setattr(owned.time, "monotonic", lambda: owned.TURN + 0.01)  # its turn
+    second.wait(Quiet(100), messages)
+    assert len(second.labels) == 10
+
+    def broken(*args):
+        raise ValueError("a bug")
+
+    failing = owned._Ahead(rules_dir() / "lexicons", None, 0, 1)
+    failing.started = True
+    monkeypatch.setattr(failing.labeller, "label", broken)
+    conn = Quiet(100)
+    failing.wait(conn, messages)
+    assert failing.stopped and not failing.labels and len(conn.waits) == 1  # once, then no more tries

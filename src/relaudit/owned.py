@@ -16,9 +16,11 @@ from __future__ import annotations
 import ctypes
 import io
 import multiprocessing
+import os
 import signal
 import sys
 import threading
+import time
 from array import array
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
@@ -27,6 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import islice
 from multiprocessing.connection import Connection, wait
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +41,17 @@ from relaudit.errors import WorkerError
 from relaudit.labels import Labeller, Labels
 from relaudit.loaders.base import LoadNotice, decode_stream, encoding_notice
 from relaudit.loaders.relaudit_format import json_lines
-from relaudit.model import Message, RawRecord, Skipped, Source, build_message, build_source, builder, fields_getter
+from relaudit.model import (
+    UNKNOWN_OWNER,
+    Message,
+    RawRecord,
+    Skipped,
+    Source,
+    build_message,
+    build_source,
+    builder,
+    fields_getter,
+)
 from relaudit.normalise import normalise
 from relaudit.parallel import WORKER_DIED
 from relaudit.rulepack import Rule
@@ -56,6 +69,11 @@ _M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
 # A block of a JSON Lines file that a worker reads at a time, and how many are queued at each worker.
 BLOCK = 1 << 20
 QUEUED = 2
+# Labelling ahead (_Ahead): messages labelled between two looks at the pipe (~3 ms), at most how many are kept, and
+# the seconds of a worker's turn.
+AHEAD_STEP = 64
+AHEAD_MAX = 200_000
+TURN = 0.05
 _VALUES = fields_getter(Message)  # a message's 16 values; the source is the fifth
 
 
@@ -127,7 +145,10 @@ class Part:
 class Owners:
     """The worker processes of one audit and the parent's end of talking to them."""
 
-    def __init__(self, workers: int, by_scope: dict[str, list[Rule]], lexicon_dir: Path) -> None:
+    def __init__(
+        self, workers: int, by_scope: dict[str, list[Rule]], lexicon_dir: Path, own: frozenset[str] | None = None
+    ) -> None:
+        """`own`: the audited handles when the command line names them (the workers' guess of them otherwise)."""
         _give_back_large_blocks()  # before the fork: the workers inherit the setting
         for stream in (sys.stdout, sys.stderr):  # or a worker would write what is still buffered once more
             if stream is not None:
@@ -140,12 +161,14 @@ class Owners:
         main = threading.current_thread() is threading.main_thread()  # (only there can a handler be set)
         interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
         try:
-            for _ in range(workers):
+            for number in range(workers):
                 parent_end, child_end = context.Pipe()
                 # The worker closes the parent's ends it inherits, or they would keep its pipe open after the
                 # parent closed or lost its own: no end of input for the worker, which would wait for ever.
                 ends = (*self._conns, parent_end)
-                process = context.Process(target=_serve, args=(child_end, ends, by_scope, lexicon_dir), daemon=True)
+                process = context.Process(
+                    target=_serve, args=(child_end, ends, by_scope, lexicon_dir, own, number, workers), daemon=True
+                )
                 self._processes.append(process)
                 self._conns.append(parent_end)
                 process.start()
@@ -231,6 +254,12 @@ class Owners:
             self._send(self._owner, ("messages", (self._file.path, self._file.unit, self._rows)))
             self._rows = []
             self._owner = (self._owner + 1) % self.workers
+
+    def ahead(self) -> None:
+        """Tell the workers that reading is over: they label ahead while the parent threads (_Ahead)."""
+        self._flush()
+        for owner in range(self.workers):
+            self._send(owner, ("ahead", None))
 
     def assign(self, conv: Conversations, brand_names: tuple[str, ...]) -> frozenset[str]:
         """Tell each worker its messages' roles, responses and pending state; the canned replies' keys.
@@ -344,14 +373,20 @@ def _give_back_large_blocks() -> None:
 
 
 def _serve(
-    conn: Connection, parent_ends: tuple[Connection, ...], by_scope: dict[str, list[Rule]], lexicon_dir: Path
+    conn: Connection,
+    parent_ends: tuple[Connection, ...],
+    by_scope: dict[str, list[Rule]],
+    lexicon_dir: Path,
+    own: frozenset[str] | None = None,
+    number: int = 0,
+    workers: int = 1,
 ) -> None:
     """A worker: keep the messages sent, then label and check them when told their roles."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the parent, which stops the workers
     for end in parent_ends:
         end.close()
     try:
-        _work(conn, by_scope, lexicon_dir)
+        _work(conn, by_scope, lexicon_dir, own, number, workers)
     except (EOFError, BrokenPipeError, ConnectionResetError):
         pass  # the parent stopped first (an error of its own, Ctrl-C): it has nothing more to hear
     except BaseException as error:  # whatever went wrong is the parent's to report, as a pool's worker would
@@ -364,12 +399,23 @@ def _serve(
         conn.close()
 
 
-def _work(conn: Connection, by_scope: dict[str, list[Rule]], lexicon_dir: Path) -> None:
+def _work(
+    conn: Connection,
+    by_scope: dict[str, list[Rule]],
+    lexicon_dir: Path,
+    own: frozenset[str] | None = None,
+    number: int = 0,
+    workers: int = 1,
+) -> None:
     messages: list[Message] = []
     append = messages.append
+    ahead = _Ahead(lexicon_dir, own, number, workers)
     while True:
+        ahead.wait(conn, messages)
         kind, payload = conn.recv()
-        if kind == "messages":
+        if kind == "ahead":
+            ahead.started = True
+        elif kind == "messages":
             path, unit, rows = payload
             for row in rows:
                 append(build_message(*row[:4], build_source(path, row[4], unit), *row[5:]))
@@ -380,12 +426,13 @@ def _work(conn: Connection, by_scope: dict[str, list[Rule]], lexicon_dir: Path) 
             break
     assert kind == "assign", kind
     (account, end, window, brand_names), plan = payload
-    conv, positions = _conversations(messages, plan, account, end, window)
+    conv, positions, order = _conversations(messages, plan, account, end, window)
     del messages
     reply = Role.REPLY
     keys = {m.id: canned_key(m.text) for m in conv.messages if conv.roles[m.id] is reply}
     counted = Counter(keys.values())
     conn.send(("keys", (list(counted), array("q", counted.values()))))
+    ahead.wait_known(conn, conv, order)
     kind, (counts, canned_keys) = conn.recv()
     assert kind == "check", kind
     canned = [message_id for message_id, key in keys.items() if key in canned_keys]
@@ -396,9 +443,14 @@ def _work(conn: Connection, by_scope: dict[str, list[Rule]], lexicon_dir: Path) 
     labeller = Labeller(lexicon_dir, account.handles, brand_names)
     inbound, roles, responses = Role.INBOUND, conv.roles, conv.responses
     dropped: set[str] = set()  # rules that gave up: not run on the worker's later messages, as in one process
+    ahead_labels = ahead.labels
+    del ahead
     for start in range(0, len(ordered), PART):
         chunk = ordered[start : start + PART]
-        found = [labeller.label(m, roles[m.id]) for m in chunk]
+        found = [
+            ahead_labels.pop(index, None) or labeller.label(m, role) if role is inbound else labeller.label(m, role)
+            for m, index, role in zip(chunk, order[start : start + PART], map(roles.__getitem__, map(_ID, chunk)))
+        ]
         labels = {m.id: result for m, result in zip(chunk, found)}
         about: list[str] = []  # the message each note is about
         findings, notes = check_slice(
@@ -471,8 +523,11 @@ def _stub_values(message: Message) -> tuple[Any, ...]:
 
 def _conversations(
     messages: list[Message], plan: tuple[Any, ...], account: Account, end: datetime, window: timedelta
-) -> tuple[Conversations, dict[str, int]]:
-    """A worker's share of the conversation model: its messages in time order with their roles and responses."""
+) -> tuple[Conversations, dict[str, int], list[int]]:
+    """A worker's share of the conversation model: its messages in time order with their roles and responses.
+
+    Also each message's position in the parent's time order, by id, and its index in `messages`, in time order.
+    """
     positions_of, flags, answered = plan
     # (a duplicate id the worker read itself has no position: the parent skipped it)
     order = sorted((index for index in range(len(messages)) if positions_of[index] >= 0), key=positions_of.__getitem__)
@@ -489,4 +544,93 @@ def _conversations(
             pending.append(message.id)
     responses: dict[str, Response] = {messages[index].id: _response(by, minutes) for index, by, minutes in answered}
     conv = Conversations(account, ordered, roles, {}, responses, frozenset(pending), end, window)
-    return conv, positions
+    return conv, positions, order
+
+
+_ID = attrgetter("id")
+
+
+class _Ahead:
+    """Labels worked out while the parent threads the conversations: of the messages most likely to be inbound.
+
+    Between reading and labelling the parent works alone for seconds at a million messages (the account, threading,
+    the roles). An inbound message's labels are a function of its text alone (Labeller.label reads no handle for
+    that role), so they can be worked out before its role is known; they are used only for a message whose role
+    turns out to be inbound, so a wrong guess costs only time that was idle. Until the roles come, the guess is: not
+    a repost or a private message, and not by the account (named on the command line, else the most frequent author);
+    once they are known, the inbound messages in time order.
+
+    The parent needs a core of its own meanwhile: the workers take turns of TURN seconds, as many at once as there
+    are other cores, and a worker waits out the others' turns asleep (as the parent's rivals they would slow it more
+    than they gain).
+    """
+
+    def __init__(self, lexicon_dir: Path, own: frozenset[str] | None, number: int, workers: int) -> None:
+        self.labeller = Labeller(lexicon_dir, frozenset())
+        self.labels: dict[int, Labels | None] = {}  # by the message's index in what the worker read
+        self.own = own | {UNKNOWN_OWNER} if own is not None else None
+        self.number, self.workers = number, workers
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        self.together = max(1, min(workers, cores - 1))
+        self.started = False  # told by the parent that reading is over
+        self.done = 0  # the messages read that were looked at
+        self.inbound: Iterator[tuple[int, Message]] | None = None  # once roles are known
+        self.stopped = False
+
+    def wait(self, conn: Connection, messages: list[Message]) -> None:
+        """Before the roles are known: label ahead until the parent has something for this worker."""
+        if not self.started:
+            return
+        if self.own is None:
+            self.own = frozenset(author for author, _ in Counter(map(_AUTHOR, messages)).most_common(1))
+        self._run(conn, self._read_step, messages)
+
+    def wait_known(self, conn: Connection, conv: Conversations, order: list[int]) -> None:
+        """Once roles are known (`order`: each of conv.messages' index in what was read): the same, inbound only."""
+        if self.inbound is None:
+            inbound, roles, labels = Role.INBOUND, conv.roles, self.labels
+            self.inbound = (
+                (index, message)
+                for index, message in zip(order, conv.messages)
+                if roles[message.id] is inbound and index not in labels
+            )
+        self._run(conn, self._known_step)
+
+    def _run(self, conn: Connection, step: Callable[..., bool], *args: Any) -> None:
+        """Steps in this worker's turns, until the parent sends something, the steps are done or AHEAD_MAX is kept."""
+        more = True
+        while more and not self.stopped and len(self.labels) < AHEAD_MAX:
+            now = time.monotonic()
+            turn = int(now / TURN)
+            if (turn - self.number) % self.workers >= self.together:  # another worker's turn: sleep till it ends
+                if conn.poll((turn + 1) * TURN - now):
+                    return
+                continue
+            if conn.poll():
+                return
+            try:
+                more = step(*args)
+            except Exception:  # labelling it in turn will raise the same, where the parent expects to hear it
+                self.stopped = True
+
+    def _read_step(self, messages: list[Message]) -> bool:
+        own, label, inbound, labels = self.own or frozenset(), self.labeller.label, Role.INBOUND, self.labels
+        end = min(self.done + AHEAD_STEP, len(messages))
+        for index in range(self.done, end):
+            message = messages[index]
+            if not (message.is_repost or message.is_private or message.author in own):
+                labels[index] = label(message, inbound)
+        self.done = end
+        return end < len(messages)
+
+    def _known_step(self) -> bool:
+        assert self.inbound is not None
+        label, inbound, labels = self.labeller.label, Role.INBOUND, self.labels
+        taken = 0
+        for index, message in islice(self.inbound, AHEAD_STEP):
+            labels[index] = label(message, inbound)
+            taken += 1
+        return taken == AHEAD_STEP  # False: none is left
+
+
+_AUTHOR = attrgetter("author")

@@ -262,9 +262,10 @@ def _owned_label(paths: list[Path], options: AuditOptions, rules: list[Rule], wo
     polarity("")  # the sentiment lexicon too
     for path in paths:  # a path that cannot be read stops the audit before any worker starts
         loaders.detect(path, options.input_format)
-    owners = Owners(workers, by_scope(rules), lexicons)
+    owners = Owners(workers, by_scope(rules), lexicons, options.account.handles if options.account else None)
     try:
         loaded = read_messages(paths, options, owners)
+        owners.ahead()
         _some_messages(loaded, paths)
         stubs: list[Message] = loaded.messages  # (Stubs: they read as messages wherever threading reads them)
         account = resolve(stubs, options.account, loaded.hints)
