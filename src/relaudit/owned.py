@@ -372,21 +372,13 @@ def _give_back_large_blocks() -> None:
         ctypes.CDLL(None).mallopt(_M_MMAP_THRESHOLD, 128 * 1024)
 
 
-def _serve(
-    conn: Connection,
-    parent_ends: tuple[Connection, ...],
-    by_scope: dict[str, list[Rule]],
-    lexicon_dir: Path,
-    own: frozenset[str] | None = None,
-    number: int = 0,
-    workers: int = 1,
-) -> None:
-    """A worker: keep the messages sent, then label and check them when told their roles."""
+def _serve(conn: Connection, parent_ends: tuple[Connection, ...], *work: Any) -> None:
+    """A worker: keep the messages sent, then label and check them when told their roles (`work`: _work's)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the parent, which stops the workers
     for end in parent_ends:
         end.close()
     try:
-        _work(conn, by_scope, lexicon_dir, own, number, workers)
+        _work(conn, *work)
     except (EOFError, BrokenPipeError, ConnectionResetError):
         pass  # the parent stopped first (an error of its own, Ctrl-C): it has nothing more to hear
     except BaseException as error:  # whatever went wrong is the parent's to report, as a pool's worker would
