@@ -450,3 +450,17 @@ def test_labelling_ahead_takes_turns_and_gives_up_on_an_error(monkeypatch):
     conn = Quiet(100)
     failing.wait(conn, messages)
     assert failing.stopped and not failing.labels and len(conn.waits) == 1  # once, then no more tries
+
+
+def test_a_message_crosses_to_the_parent_as_plain_values_unchanged():
+    import pickle
+
+    whole = Message(
+        "m1", "ann", "@shop see https://x.example #tag", datetime(2026, 3, 1, tzinfo=timezone.utc),
+        Source("export.json", 7, "record"), "p0", "shop", True, "x", 3, 4, "https://x.example/m1", True,
+        ("shop",), ("tag",), ("https://x.example",),
+    )  # fmt: skip
+    for message in (whole, Message("m2", "bob", "hi", datetime(2026, 3, 2, tzinfo=timezone.utc), Source("f", 1))):
+        back = owned.message_of(pickle.loads(pickle.dumps(owned.message_values(message))))
+        assert back == message and type(back) is Message
+        assert back.source.path is sys.intern(message.source.path)  # one string for the file, as in a Source

@@ -35,7 +35,7 @@ from relaudit.loaders import relaudit_format
 from relaudit.loaders.base import LoadNotice
 from relaudit.model import Message, RawRecord, Skipped
 from relaudit.normalise import normalise
-from relaudit.owned import Kept, Owners, Part, Stub, kept
+from relaudit.owned import Kept, Owners, Part, Stub, kept, message_of
 from relaudit.parallel import map_slices, shared, worker_count
 from relaudit.recommend import recommend
 from relaudit.report import Report
@@ -295,7 +295,7 @@ def _owned_label(paths: list[Path], options: AuditOptions, rules: list[Rule], wo
             findings[owner].extend(_findings(part.findings, ordered, texts))
             found_at[owner].extend(position for position, _ in part.findings)
             notes.extend(part.notes)
-            unanswered.extend(part.unanswered)
+            unanswered.extend((position, message_of(values)) for position, values in part.unanswered)
         del known
     finally:
         owners.close()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -10,6 +10,7 @@ from typing import Any
 from relaudit.conversations import Conversations, Role
 from relaudit.engine import Finding
 from relaudit.labels import LabelsOf, labels_of
+from relaudit.model import Message
 from relaudit.rulepack import LEVELS, PILLARS
 
 # First-response buckets: (key, label, upper bound in minutes). A bound is inclusive, so "≤ 1 h" agrees with
@@ -97,34 +98,24 @@ def compute_trends(conv: Conversations, labels: LabelsOf, findings: Iterable[Fin
     for month in _month_range(conv):
         counts[month] = dict.fromkeys(("originals", "replies", "promotional", "inbound", "pending", "answered"), 0)
     buckets = dict.fromkeys(BUCKET_LABELS, 0)
-    roles, responses, pending = conv.roles, conv.responses, conv.pending
-    original, reply, inbound = Role.ORIGINAL, Role.REPLY, Role.INBOUND
-    moment_month: tuple[int, int] | None = None
-    month_counts: dict[str, int] = {}
-    for message in conv.messages:
-        role = roles[message.id]
-        if role is not original and role is not reply and role is not inbound:
-            continue  # reposts and context are not counted (and may lie outside the range of months)
-        moment = message.created_at
-        if moment.tzinfo is not timezone.utc or (moment.year, moment.month) != moment_month:
-            month_counts = counts[_month(moment)]  # messages come in time order: the month seldom changes
-            moment_month = (moment.year, moment.month) if moment.tzinfo is timezone.utc else None
-        if role is original:
-            month_counts["originals"] += 1
-            month_counts["promotional"] += label_of(message).promotional
-        elif role is reply:
-            month_counts["replies"] += 1
+    responses, pending = conv.responses, conv.pending
+    # by role, as analyse() groups them: reposts and context are not counted (and may lie outside the months)
+    for message, month_counts in _by_month(conv.with_role(Role.ORIGINAL), counts):
+        month_counts["originals"] += 1
+        month_counts["promotional"] += label_of(message).promotional
+    for _, month_counts in _by_month(conv.with_role(Role.REPLY), counts):
+        month_counts["replies"] += 1
+    for message, month_counts in _by_month(conv.with_role(Role.INBOUND), counts):
+        month_counts["inbound"] += 1
+        response = responses.get(message.id)
+        if response is not None:
+            month_counts["answered"] += 1
+            buckets[response_bucket(response.minutes)] += 1
+        elif message.id in pending:
+            month_counts["pending"] += 1
+            buckets["pending"] += 1
         else:
-            month_counts["inbound"] += 1
-            response = responses.get(message.id)
-            if response is not None:
-                month_counts["answered"] += 1
-                buckets[response_bucket(response.minutes)] += 1
-            elif message.id in pending:
-                month_counts["pending"] += 1
-                buckets["pending"] += 1
-            else:
-                buckets["unanswered"] += 1
+            buckets["unanswered"] += 1
     months = tuple(
         MonthTrend(
             month=month,
@@ -141,6 +132,18 @@ def compute_trends(conv: Conversations, labels: LabelsOf, findings: Iterable[Fin
     for finding in findings:
         per_pillar.setdefault(finding.pillar, dict.fromkeys(reversed(LEVELS), 0))[finding.level] += 1
     return Trends(months, buckets, per_pillar)
+
+
+def _by_month(messages: list[Message], counts: dict[str, dict[str, int]]) -> Iterator[tuple[Message, dict[str, int]]]:
+    """Each message (in time order) with the counts of its month."""
+    moment_month: tuple[int, int] | None = None
+    month_counts: dict[str, int] = {}
+    for message in messages:
+        moment = message.created_at
+        if moment.tzinfo is not timezone.utc or (moment.year, moment.month) != moment_month:
+            month_counts = counts[_month(moment)]  # in time order, the month seldom changes
+            moment_month = (moment.year, moment.month) if moment.tzinfo is timezone.utc else None
+        yield message, month_counts
 
 
 def response_bucket(minutes: float) -> str:
