@@ -23,7 +23,7 @@ import threading
 import time
 from array import array
 from collections import Counter, deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -135,7 +135,7 @@ kept: Callable[..., Kept] = builder(Kept)
 class Part:
     """One slice of a worker's messages, checked: labels and findings (as tuples) by position in time order."""
 
-    positions: list[int]
+    positions: Sequence[int]
     labels: list[tuple[Any, ...]]
     findings: list[tuple[int, tuple[Any, ...]]]
     notes: list[tuple[int, str]]  # rules that gave up, by position of the message they gave up on
@@ -421,16 +421,16 @@ def _work(
     conv, positions, order = _conversations(messages, plan, account, end, window)
     del messages
     reply = Role.REPLY
-    keys = {m.id: canned_key(m.text) for m in conv.messages if conv.roles[m.id] is reply}
+    keys = {at: canned_key(m.text) for at, m in enumerate(conv.messages) if conv.roles[m.id] is reply}
     counted = Counter(keys.values())
     conn.send(("keys", (list(counted), array("q", counted.values()))))
     ahead.wait_known(conn, conv, order)
     kind, (counts, canned_keys) = conn.recv()
     assert kind == "check", kind
-    canned = [message_id for message_id, key in keys.items() if key in canned_keys]
+    canned = [at for at, key in keys.items() if key in canned_keys]
     del keys, counted
-    conn.send(("canned", array("q", (positions[message_id] for message_id in canned))))
-    early = Analysis(counts, {}, {}, frozenset(canned))
+    conn.send(("canned", array("q", (positions[at] for at in canned))))
+    early = Analysis(counts, {}, {}, frozenset(conv.messages[at].id for at in canned))
     ordered = conv.messages
     labeller = Labeller(lexicon_dir, account.handles, brand_names)
     inbound, roles, responses = Role.INBOUND, conv.roles, conv.responses
@@ -439,28 +439,30 @@ def _work(
     del ahead
     for start in range(0, len(ordered), PART):
         chunk = ordered[start : start + PART]
+        placed = positions[start : start + PART]
         found = [
             ahead_labels.pop(index, None) or labeller.label(m, role) if role is inbound else labeller.label(m, role)
             for m, index, role in zip(chunk, order[start : start + PART], map(roles.__getitem__, map(_ID, chunk)))
         ]
         labels = {m.id: result for m, result in zip(chunk, found)}
+        position = dict(zip(map(_ID, chunk), placed))
         about: list[str] = []  # the message each note is about
         findings, notes = check_slice(
             by_scope, conv, early, labeller, labels, start, start + len(chunk), dropped, about
         )
         unanswered = [
-            (positions[m.id], message_values(m))
-            for m, result in zip(chunk, found)
+            (at, message_values(m))
+            for m, at, result in zip(chunk, placed, found)
             if roles[m.id] is inbound and result.complaint and conv.due(m) and m.id not in responses
         ]
         conn.send(
             (
                 "part",
                 Part(
-                    [positions[m.id] for m in chunk],
+                    placed,
                     [result.packed() for result in found],
-                    [(positions[f.message_id], f.packed()) for f in findings],  # type: ignore[index]
-                    [(positions[message_id], note) for message_id, note in zip(about, notes)],
+                    [(position[f.message_id], f.packed()) for f in findings],
+                    [(position[message_id], note) for message_id, note in zip(about, notes)],
                     unanswered,
                 ),
             )
@@ -527,21 +529,23 @@ def _stub_values(message: Message) -> tuple[Any, ...]:
 
 def _conversations(
     messages: list[Message], plan: tuple[Any, ...], account: Account, end: datetime, window: timedelta
-) -> tuple[Conversations, dict[str, int], list[int]]:
+) -> tuple[Conversations, array[int], array[int]]:
     """A worker's share of the conversation model: its messages in time order with their roles and responses.
 
-    Also each message's position in the parent's time order, by id, and its index in `messages`, in time order.
+    Also, for each of those messages in that order, its position in the parent's time order and its index in
+    `messages` (arrays: a few bytes a message, where a dict by id or a list of ints would be ~70).
     """
     positions_of, flags, answered = plan
     # (a duplicate id the worker read itself has no position: the parent skipped it)
-    order = sorted((index for index in range(len(messages)) if positions_of[index] >= 0), key=positions_of.__getitem__)
-    ordered = tuple(messages[index] for index in order)
+    order = array(
+        "q", sorted((index for index in range(len(messages)) if positions_of[index] >= 0), key=positions_of.__getitem__)
+    )
+    positions = array("q", map(positions_of.__getitem__, order))
+    ordered = tuple(map(messages.__getitem__, order))
     roles: dict[str, Role] = {}
     pending: list[str] = []
-    positions: dict[str, int] = {}
     for index in order:
         message = messages[index]
-        positions[message.id] = positions_of[index]
         flag = flags[index]
         roles[message.id] = ROLES[flag & 7]
         if flag & _PENDING:
@@ -589,7 +593,7 @@ class _Ahead:
             self.own = frozenset(author for author, _ in Counter(map(_AUTHOR, messages)).most_common(1))
         self._run(conn, self._read_step, messages)
 
-    def wait_known(self, conn: Connection, conv: Conversations, order: list[int]) -> None:
+    def wait_known(self, conn: Connection, conv: Conversations, order: Sequence[int]) -> None:
         """Once roles are known (`order`: each of conv.messages' index in what was read): the same, inbound only."""
         if self.inbound is None:
             inbound, roles, labels = Role.INBOUND, conv.roles, self.labels
