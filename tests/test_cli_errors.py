@@ -231,3 +231,18 @@ def test_a_reader_that_stops_early_is_no_error(monkeypatch):
         stdout.flush()
     finally:
         stdout.close()
+
+
+def test_ctrl_c_is_one_line_and_exit_2(monkeypatch, capsys):
+    from relaudit import cli, pipeline
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt  # as Ctrl-C in the middle of an audit
+
+    monkeypatch.setattr(pipeline, "audit", interrupted)
+    sample = Path(__file__).parent.parent / "samples" / "broadcast-brand.jsonl"
+    monkeypatch.setattr(sys, "argv", ["relaudit", "audit", str(sample)])
+    with pytest.raises(SystemExit) as stopped:
+        cli.main()
+    assert stopped.value.code == 2
+    assert capsys.readouterr().err.strip().splitlines()[-1] == "relaudit: error: interrupted"

@@ -745,6 +745,10 @@ def _run(args: list[str]) -> Any:
         return app(args=_debug_first(args)[1:], prog_name="relaudit", standalone_mode=False)
 
 
+# The exit code recent Typer versions give for Ctrl-C (KeyboardInterrupt), silently, instead of raising it to main().
+INTERRUPTED = 130
+
+
 def main() -> None:
     """Run the CLI; the one place where errors become one line on stderr and exit code 2."""
     debug = "--debug" in sys.argv[1:]
@@ -768,6 +772,8 @@ def main() -> None:
         if hasattr(error, "format_message") and hasattr(error, "exit_code"):
             _fail(error.format_message())
         _fail(f"internal error: {type(error).__name__}: {error} (run with --debug and report it)")
+    if code == INTERRUPTED:  # Typer's own answer to Ctrl-C (recent versions): no relaudit command returns it
+        _fail("interrupted")
     _clear_progress()
     sys.exit(code if isinstance(code, int) else int(ExitCode.OK))
 
