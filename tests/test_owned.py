@@ -429,7 +429,7 @@ def test_labelling_ahead_takes_turns_and_gives_up_on_an_error(monkeypatch):
     from relaudit.resources import rules_dir
 
     messages = [message("1", "ann", "@shop help")] * 10 + [message("2", "shop", "Sale")] * 11
-    monkeypatch.setattr(owned.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
     second = owned._Ahead(rules_dir() / "lexicons", None, 1, 2)  # of two workers, on two cores: one at a time
     assert second.together == 1
     second.started = True

@@ -16,7 +16,6 @@ from __future__ import annotations
 import ctypes
 import io
 import multiprocessing
-import os
 import signal
 import sys
 import threading
@@ -53,7 +52,7 @@ from relaudit.model import (
     fields_getter,
 )
 from relaudit.normalise import normalise
-from relaudit.parallel import WORKER_DIED
+from relaudit.parallel import WORKER_DIED, cores
 from relaudit.rulepack import Rule
 
 # Messages sent to a worker at a time while reading: large enough that pickling is per batch, small enough to
@@ -578,8 +577,7 @@ class _Ahead:
         self.labels: dict[int, Labels | None] = {}  # by the message's index in what the worker read
         self.own = own | {UNKNOWN_OWNER} if own is not None else None
         self.number, self.workers = number, workers
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-        self.together = max(1, min(workers, cores - 1))
+        self.together = max(1, min(workers, cores() - 1))
         self.started = False  # told by the parent that reading is over
         self.done = 0  # the messages read that were looked at
         self.inbound: Iterator[tuple[int, Message]] | None = None  # once roles are known

@@ -48,6 +48,11 @@ def worker_count(messages: int, jobs: int | None = None) -> int:
     env = os.environ.get("RELAUDIT_JOBS", "")
     if env.isdigit() and int(env) > 0:
         return int(env)
+    return cores()
+
+
+def cores() -> int:
+    """The cores this process may run on (at least 1)."""
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
