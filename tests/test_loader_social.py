@@ -10,6 +10,7 @@ from types import ModuleType
 
 import pytest
 
+from relaudit.errors import InputError
 from relaudit.loaders import bluesky, facebook, instagram, linkedin, mastodon
 from relaudit.loaders.base import UNKNOWN_OWNER, LoadItem, LoadNotice
 from relaudit.loaders.mojibake import repair, repair_tree
@@ -126,6 +127,31 @@ def test_mastodon_zip_and_lone_outbox(tmp_path: Path) -> None:
     assert mastodon.sniff(lone) and mastodon.account_hint(lone) == ["shopkeeper"]
     messages, _, _ = load(mastodon, lone)
     assert len(messages) == 7 and {m.author for m in messages.values()} == {"shopkeeper"}
+
+
+def test_mastodon_actor_is_the_one_beside_the_outbox(tmp_path: Path) -> None:
+    # another account's actor.json elsewhere in the folder must not name this archive's owner
+    folder = tmp_path / "export"
+    shutil.copytree(MASTODON, folder)
+    (folder / "actor.json").unlink()
+    (folder / "old").mkdir()
+    (folder / "old" / "actor.json").write_text('{"preferredUsername": "SomeoneElse"}', encoding="utf-8")
+    assert mastodon.account_hint(folder) == ["shopkeeper"]  # from the activities' actor URL
+    # in a zip whose members sit in a folder, the actor.json beside the outbox is still found
+    archive = zip_folder(MASTODON, tmp_path / "archive.zip", prefix="archive-2026/")
+    assert mastodon.account_hint(archive) == ["shopkeeper"]
+    (folder / "actor.json").write_text('{"preferredUsername": "Beside"}', encoding="utf-8")
+    assert mastodon.account_hint(folder) == ["beside"]
+
+
+def test_mastodon_folder_of_several_archives_is_refused(tmp_path: Path) -> None:
+    for name in ("first", "second"):
+        shutil.copytree(MASTODON, tmp_path / "exports" / name)
+    for call in (mastodon.account_hint, lambda path: list(mastodon.load(path))):
+        with pytest.raises(InputError) as raised:
+            call(tmp_path / "exports")
+        assert "holds 2 Mastodon archives" in str(raised.value)
+        assert "first/outbox.json" in str(raised.value) and "second/outbox.json" in str(raised.value)
 
 
 def test_mastodon_status_author() -> None:

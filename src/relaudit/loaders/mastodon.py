@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
+from relaudit.errors import InputError
 from relaudit.loaders.base import UNKNOWN_OWNER, LoadItem, LoadNotice
 from relaudit.loaders.container import Container
 from relaudit.loaders.jsondoc import member_head, read_json, safe_container, text
@@ -179,7 +180,15 @@ def _outbox_member(container: Container) -> str | None:
     found = container.find("outbox.json")
     if container.kind == "file":
         return container.names()[0]
-    return sorted(found, key=len)[0] if found else None
+    if len(found) > 1:
+        # a folder above several archives (or a zip of them): which one is meant cannot be guessed, and a guess
+        # would pair one archive's posts with another's actor.json
+        shown = ", ".join(container.display(name) for name in sorted(found)[:3])
+        raise InputError(
+            f"{container.path}: holds {len(found)} Mastodon archives (outbox.json: {shown}"
+            f"{', ...' if len(found) > 3 else ''}); audit one archive's folder or zip"
+        )
+    return found[0] if found else None
 
 
 def _actor(container: Container) -> dict[str, Any] | None:
@@ -190,10 +199,13 @@ def _actor(container: Container) -> dict[str, Any] | None:
             return None
         container, member = Container(beside), "actor.json"
     else:
-        found = container.find("actor.json")
+        # the actor.json beside the outbox: one elsewhere in the folder is another account's
+        outbox = _outbox_member(container)
+        folder = PurePosixPath(outbox.lower()).parent if outbox is not None else PurePosixPath(".")
+        found = [name for name in container.find("actor.json") if PurePosixPath(name.lower()).parent == folder]
         if not found:
             return None
-        member = sorted(found, key=len)[0]
+        member = found[0]
     _, value = read_json(container, member)
     return value if isinstance(value, dict) else None
 
