@@ -137,11 +137,11 @@ def test_mastodon_actor_is_the_one_beside_the_outbox(tmp_path: Path) -> None:
     (folder / "old").mkdir()
     (folder / "old" / "actor.json").write_text('{"preferredUsername": "SomeoneElse"}', encoding="utf-8")
     assert mastodon.account_hint(folder) == ["shopkeeper"]  # from the activities' actor URL
-    # in a zip whose members sit in a folder, the actor.json beside the outbox is still found
-    archive = zip_folder(MASTODON, tmp_path / "archive.zip", prefix="archive-2026/")
-    assert mastodon.account_hint(archive) == ["shopkeeper"]
     (folder / "actor.json").write_text('{"preferredUsername": "Beside"}', encoding="utf-8")
     assert mastodon.account_hint(folder) == ["beside"]
+    # in a zip whose members sit in a folder, the actor.json beside the outbox is still found
+    archive = zip_folder(folder, tmp_path / "archive.zip", prefix="archive-2026/")
+    assert mastodon.account_hint(archive) == ["beside"]
 
 
 def test_mastodon_folder_of_several_archives_is_refused(tmp_path: Path) -> None:
