@@ -60,10 +60,10 @@ def account_hint(path: Path) -> list[str]:
     container = safe_container(path)
     if container is None:
         return []
-    owner = _owner_from_actor(_actor(container))
+    member = _outbox_member(container)
+    owner = _owner_from_actor(_actor(container, member))
     if owner:
         return [owner]
-    member = _outbox_member(container)
     owner = _owner_from_outbox(container, member) if member is not None else None
     return [owner] if owner else []
 
@@ -76,7 +76,7 @@ def load(path: Path) -> Iterator[LoadItem]:
         yield Skipped(Source(str(path), 1, unit="record"), "no outbox.json in this archive")
         return
     display = container.display(member)
-    actor = _actor(container)
+    actor = _actor(container, member)
     owner = _owner_from_actor(actor) or _owner_from_outbox(container, member)
     if not owner:
         yield LoadNotice(display, "the account's handle is unknown (no actor.json); give --account")
@@ -191,8 +191,8 @@ def _outbox_member(container: Container) -> str | None:
     return found[0] if found else None
 
 
-def _actor(container: Container) -> dict[str, Any] | None:
-    """actor.json: inside the folder or zip, or beside a lone outbox.json."""
+def _actor(container: Container, outbox: str | None) -> dict[str, Any] | None:
+    """actor.json: beside the outbox (`_outbox_member`) in the folder or zip, or beside a lone outbox.json."""
     if container.kind == "file":
         beside = container.path.parent / "actor.json"
         if not beside.is_file():
@@ -200,7 +200,6 @@ def _actor(container: Container) -> dict[str, Any] | None:
         container, member = Container(beside), "actor.json"
     else:
         # the actor.json beside the outbox: one elsewhere in the folder is another account's
-        outbox = _outbox_member(container)
         folder = PurePosixPath(outbox.lower()).parent if outbox is not None else PurePosixPath(".")
         found = [name for name in container.find("actor.json") if PurePosixPath(name.lower()).parent == folder]
         if not found:
