@@ -127,7 +127,8 @@ class Labeller:
             if not self.judgeable(text):
                 return build_labels(not_labelled=True)
             verdict = detect_complaint(text, self.lexicons["complaint"], polarity(text))
-            question = self._passes("question", text) and not verdict.is_complaint
+            # a complaint is never also a question, so its question cues need no scan
+            question = not verdict.is_complaint and self._passes("question", text)
             praise = not verdict.is_complaint and self._praise(text, verdict.polarity)
             return build_labels(
                 complaint=verdict.is_complaint,
