@@ -20,6 +20,7 @@ from relaudit.loaders import (
     twitter_csv,
 )
 from relaudit.loaders.base import LoadItem, LoadNotice
+from relaudit.loaders.container import Container, listings_shared
 
 # Order matters: the most specific sniffers first, the generic relaudit format last.
 LOADERS: dict[str, ModuleType] = {
@@ -67,12 +68,15 @@ def detect(path: Path, input_format: str | None = None) -> ModuleType:
         if input_format not in LOADERS:
             raise InputError(f"unknown input format '{input_format}'; relaudit reads: {known_formats()}")
         return LOADERS[input_format]
-    for loader in LOADERS.values():
-        try:
-            if loader.sniff(path):
-                return loader
-        except OSError as error:
-            raise InputError(f"{path}: cannot read: {error.strerror}") from error
+    with listings_shared():
+        if path.is_dir():
+            Container(path).names()  # a folder too big to be an export is refused here, in its own words
+        for loader in LOADERS.values():
+            try:
+                if loader.sniff(path):
+                    return loader
+            except OSError as error:
+                raise InputError(f"{path}: cannot read: {error.strerror}") from error
     kind = "folder" if path.is_dir() else "file"
     raise InputError(f"{path}: unrecognised {kind}; relaudit reads: {known_formats()}")
 

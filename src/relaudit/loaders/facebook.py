@@ -184,8 +184,8 @@ def _kind(file_name: str, start: str) -> str | None:
 
 def _members(container: Container) -> list[tuple[str, str]]:
     """(member, kind) for the posts files, in number order, then the comments files."""
-    posts = [n for n in container.names() if _POSTS_FILE.match(PurePosixPath(n).name)]
-    comments = [n for n in container.names() if _COMMENTS_FILE.match(PurePosixPath(n).name) and "comment" in n.lower()]
+    posts = [n for n, file_name in container.files() if _POSTS_FILE.match(file_name)]
+    comments = [n for n, file_name in container.files() if _COMMENTS_FILE.match(file_name) and "comment" in n.lower()]
     comments = [n for n in comments if _kind(PurePosixPath(n).name, member_head(container, n, 512)) == "comments"]
     return [(n, "posts") for n in sorted(posts, key=_number_key)] + [(n, "comments") for n in sorted(comments)]
 

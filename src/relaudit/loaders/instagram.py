@@ -144,8 +144,7 @@ def _kind(file_name: str, start: str) -> str | None:
 
 def _members(container: Container) -> list[tuple[str, str]]:
     posts, comments = [], []
-    for member in container.names():
-        file_name = PurePosixPath(member).name
+    for member, file_name in container.files():
         if _POSTS_FILE.match(file_name) or _COMMENTS_FILE.match(file_name):
             kind = _kind(file_name, member_head(container, member, 1024))
             if kind == "posts":

@@ -216,8 +216,8 @@ def _members(container: Container) -> list[tuple[str, str]]:
     """(member, kind) for Shares.csv then Comments.csv, each checked by its header."""
     found: list[tuple[str, str]] = []
     for wanted in ("shares", "comments"):
-        for member in sorted(container.names()):
-            if _FILES.get(PurePosixPath(member).name.lower()) != wanted:
+        for member, file_name in sorted(container.files()):
+            if _FILES.get(file_name.lower()) != wanted:
                 continue
             if _kind_of(member_head(container, member, 1024)) == wanted:
                 found.append((member, wanted))

@@ -178,7 +178,7 @@ def _member_key(name: str) -> tuple[str, int]:
 
 def _tweet_members(container: Container) -> list[str]:
     """tweets.js / tweet.js and their part files, in part order."""
-    found = [n for n in container.names() if _TWEETS_MEMBER.match(PurePosixPath(n).name)]
+    found = [n for n, file_name in container.files() if _TWEETS_MEMBER.match(file_name)]
     return sorted(found, key=_member_key)
 
 
