@@ -97,6 +97,65 @@ def test_texts_re2_reads_differently_are_left_to_re():
 
 
 @needs_re2
+def test_texts_with_emoji_and_symbols_are_answered_through_a_stand_in():
+    found = PatternSet([CasePattern(r"a\W+b"), CasePattern(r"\bno\b.*help")])
+    assert found.ready() and found.stand_in == "\x00"
+    # an emoji, a curly quote, a dash: to Python none is a word character or a space, as \x00 is not
+    assert found.hits("a 😀 b") == {0} and re.search(r"a\W+b", "a 😀 b")
+    assert found.hits("a😀b") == {0}
+    assert found.hits("no—help ’") == {1}
+    assert found.hits("ab 😀") == set()
+    assert found.hits("a é b") is None  # é is a word character to Python, not to RE2
+    assert found.hits("a\u00a0b") is None  # a no-break space is a space to Python, not to RE2
+    assert found.hits("a 中 b") is None  # so is 中 (a letter)
+
+
+@needs_re2
+def test_the_stand_in_is_a_character_no_pattern_names():
+    found = PatternSet([CasePattern(r"[^\x00]y"), CasePattern(r"[\x01-\x03]z")])
+    assert found.ready() and found.stand_in == "\x04"
+    assert found.hits("😀y") == {0} and re.search(r"[^\x00]y", "😀y")  # \x00 would not have matched [^\x00]
+    assert found.hits("😀z") == set() and not re.search(r"[\x01-\x03]z", "😀z")
+
+
+@needs_re2
+def test_a_pattern_naming_a_character_beyond_ascii_keeps_such_texts_with_re():
+    found = PatternSet([CasePattern(r"[\xb7]x"), CasePattern("plain")])  # an ASCII source naming "·"
+    assert found.ready() and found.index == {0: 0, 1: 1} and found.stand_in is None
+    assert found.hits("·x") is None  # the stand-in would not be "·"
+    assert found.hits("plain x") == {1}  # ASCII texts still go to RE2
+
+
+def symbol_texts(count: int, seed: int) -> list[str]:
+    """ascii_texts with emoji, symbols and punctuation beyond ASCII in them, and now and then a letter or space."""
+    rng = random.Random(seed)
+    others = ["😀", "👍🏽", "❤️", "’", "“", "—", "…", "€", "™", "\u200d", "\ufe0f", "·"]
+    rare = ["é", "中", "\u00a0", "\u2009", "K", "ß", "٣"]
+    texts = []
+    for text in ascii_texts(count, seed):
+        if rng.random() < 0.9:  # most without the ASCII controls that keep a text with re anyway
+            text = text.replace("\x0b", " ").replace("\x1f", " ")
+        cut = sorted(rng.randint(0, len(text)) for _ in range(rng.randint(1, 4)))
+        pieces = [text[a:b] for a, b in zip([0, *cut], [*cut, len(text)])]
+        extra = [rng.choice(rare if rng.random() < 0.1 else others) for _ in pieces[1:]]
+        texts.append("".join(p + e for p, e in zip(pieces, [*extra, ""])))
+    return texts
+
+
+@needs_re2
+def test_re2_agrees_with_re_on_texts_with_emoji_and_symbols():
+    texts = symbol_texts(6000, seed=41)
+    assert disagreements(texts) == []
+    complaint = load_lexicon(rules_dir() / "lexicons" / "complaint.yaml")
+    assert complaint._set.ready() and complaint._set.stand_in is not None
+    beyond = [folded for folded in map(fold, texts) if folded is not None and not folded.isascii()]
+    answered = [complaint._set.hits(folded) for folded in beyond]
+    assert len(beyond) > 5000
+    assert sum(1 for h in answered if h) > 1000  # RE2 answers for many of them, and they hit patterns
+    assert sum(1 for h in answered if h is None) > 500  # those with a letter or space beyond ASCII go to re
+
+
+@needs_re2
 def test_patterns_re2_reads_differently_are_left_out(capfd):
     patterns = [CasePattern(r"end$"), CasePattern(r"(?<!x)y"), CasePattern(r"Capital"), CasePattern("fine"), None]
     found = PatternSet(patterns)

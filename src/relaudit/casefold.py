@@ -18,15 +18,16 @@ checks both ways of matching against each other on generated texts, hand-picked 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _UPPER = range(ord("A"), ord("Z") + 1)
 
 try:  # the standard library's own pattern parser (re._parser since 3.11, sre_parse before)
-    from re import _parser as _sre_parse  # type: ignore[attr-defined]
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - Python 3.10
-    import sre_parse as _sre_parse
+    import sre_parse
 
 # (text, its folded form): the last text folded. The same text is usually matched by many patterns in a row; one
 # tuple, assigned at once, so a thread reading it never sees one text with another's fold.
@@ -38,7 +39,7 @@ def foldable(source: str) -> bool:
     if not source.isascii():
         return False
     try:
-        parsed = _sre_parse.parse(source)
+        parsed = sre_parse.parse(source)
     except (re.error, OverflowError, RecursionError):
         return False
     if parsed.state.flags & ~re.UNICODE:  # an inline global flag such as (?a) or (?x)
@@ -48,22 +49,28 @@ def foldable(source: str) -> bool:
 
 def _without_capitals(items: list[tuple[Any, Any]]) -> bool:
     """No upper-case letter can match by itself: named, coded (\\x41), in a range ([0-_]), or via a back-reference."""
-    stack = list(items)
-    while stack:
-        op, value = stack.pop()
-        name = getattr(op, "name", str(op))  # the opcode constants carry their names
+    for name, value in nodes(items):
         if name in ("LITERAL", "NOT_LITERAL") and value in _UPPER:
             return False
         if name == "RANGE" and value[0] <= _UPPER[-1] and value[1] >= _UPPER[0]:
             return False
         if name in ("GROUPREF", "GROUPREF_EXISTS"):
             return False
+        if name == "SUBPATTERN" and (value[1] or value[2]):  # (?i:...) or (?-i:...)
+            return False
+    return True
+
+
+def nodes(items: list[tuple[Any, Any]]) -> Iterator[tuple[str, Any]]:
+    """Every node of a pattern parsed by re's own parser, those inside groups and sets too: (opcode name, value)."""
+    stack = list(items)
+    while stack:
+        op, value = stack.pop()
+        name = getattr(op, "name", str(op))  # the opcode constants carry their names
+        yield name, value
         if name == "SUBPATTERN":
-            _group, add_flags, del_flags, body = value
-            if add_flags or del_flags:  # (?i:...) or (?-i:...)
-                return False
-            stack.extend(body)
-        elif name == "IN":
+            stack.extend(value[3])
+        elif name in ("IN", "ATOMIC_GROUP"):
             stack.extend(value)
         elif name == "BRANCH":
             stack.extend(item for branch in value[1] for item in branch)
@@ -71,9 +78,8 @@ def _without_capitals(items: list[tuple[Any, Any]]) -> bool:
             stack.extend(value[2])
         elif name in ("ASSERT", "ASSERT_NOT"):
             stack.extend(value[1])
-        elif name == "ATOMIC_GROUP":
-            stack.extend(value)
-    return True
+        elif name == "GROUPREF_EXISTS":
+            stack.extend([*value[1], *(value[2] or [])])
 
 
 def fold(text: str) -> str | None:

@@ -10,6 +10,13 @@ them in one pass (~2 µs). RE2 is a different engine, so it is only asked where 
 - for patterns that can be folded, use none of the syntax RE2 reads otherwise (`$`, `\\Z`, `{,n}`, `[:`), and that
   RE2 accepts (it has no look-arounds or back-references).
 
+A text with other characters is still answered by RE2 when each of them is, to Python, neither a word character
+nor a space (emoji, symbols, dashes, curly quotes: most of what social texts hold beyond ASCII): such characters
+are all written as one ASCII stand-in that no pattern of the set names (not in a literal, nor in a range), and
+the patterns name no character beyond ASCII. Every step of `re` then treats the stand-in as it treats each of
+those characters (no literal or range takes either; `\\w`, `\\s`, `\\d`, `.`, `\\b` and negated classes take both
+or neither), so the match is the same on the written text, and that text is ASCII.
+
 Only whether a pattern matches anywhere is asked, which does not depend on how either engine chooses among
 matches. Without RE2, or for any other text or pattern, `re` answers as before. tests/test_patternset.py checks RE2
 against `re` for every shipped pattern on generated texts and on every text in ../shared/data.
@@ -21,7 +28,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from relaudit.casefold import CasePattern
+from relaudit.casefold import CasePattern, nodes, sre_parse
 
 # ASCII characters that Python's \s matches and RE2's does not
 _OTHER_SPACE = re.compile(r"[\x0b\x1c-\x1f]")
@@ -40,12 +47,48 @@ def _same_to_both(source: str) -> bool:
 
 
 _DIGIT_ESCAPE = re.compile(r"\\[0-9]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_WORD_OR_SPACE = re.compile(r"[\w\s]")
+# Stand-in candidates: ASCII control characters that are no word character nor space to either engine
+_STAND_INS = [chr(code) for code in (*range(0x00, 0x09), *range(0x0E, 0x1C), 0x7F)]
+
+
+def _named(source: str) -> set[int] | None:
+    """The code points a pattern names in literals and ranges; None if it may name one beyond ASCII or sets flags."""
+    try:
+        parsed = sre_parse.parse(source)
+    except (re.error, OverflowError, RecursionError):
+        return None
+    if parsed.state.flags & ~re.UNICODE:
+        return None
+    named: set[int] = set()
+    for name, value in nodes(list(parsed)):
+        if name in ("LITERAL", "NOT_LITERAL"):
+            named.add(value)
+        elif name == "RANGE":
+            if value[1] >= 0x80:
+                return None  # (before a range of up to a million code points is spelled out)
+            named.update(range(value[0], value[1] + 1))
+        elif name == "SUBPATTERN" and (value[1] or value[2]):  # (?i:...) and the like
+            return None
+    return None if any(code >= 0x80 for code in named) else named
+
+
+def _stand_in(sources: list[str]) -> str | None:
+    """An ASCII control character none of the patterns names, when none names a character beyond ASCII."""
+    named: set[int] = set()
+    for source in sources:
+        found = _named(source)
+        if found is None:
+            return None
+        named |= found
+    return next((c for c in _STAND_INS if ord(c) not in named), None)
 
 
 class PatternSet:
     """The RE2 set of a lexicon's patterns that it can answer for; `hits` says which of them match a text."""
 
-    __slots__ = ("asked", "candidates", "index", "position", "set")
+    __slots__ = ("asked", "candidates", "index", "position", "set", "stand_in")
 
     def __init__(self, patterns: Sequence[CasePattern | None]) -> None:
         """`patterns`: one per cue pattern, None for one that is not a shipped CasePattern (never asked here)."""
@@ -53,6 +96,7 @@ class PatternSet:
         self.index: dict[int, int] = {}  # position in `patterns` -> index in the RE2 set
         self.position: dict[int, int] = {}  # and back
         self.asked = 0
+        self.stand_in: str | None = None  # written for the other characters of a text (see the module)
         sources = [p.pattern if p is not None and p.folded is not None else None for p in patterns]
         self.candidates = [(at, source) for at, source in enumerate(sources) if source and _same_to_both(source)]
 
@@ -90,6 +134,7 @@ class PatternSet:
                     return False
                 self.set = found
                 self.position = {index: position for position, index in self.index.items()}
+                self.stand_in = _stand_in([source for position, source in candidates if position in self.index])
         return self.set is not None
 
     def hits(self, folded: str | None) -> set[int] | None:
@@ -98,7 +143,14 @@ class PatternSet:
             self.asked += 1
             if self.asked < WARM_UP or not self.ready():
                 return None
-        if folded is None or not folded.isascii() or _OTHER_SPACE.search(folded):
+        if folded is None:
+            return None
+        if not folded.isascii():
+            others = set(_NON_ASCII.findall(folded))
+            if self.stand_in is None or any(_WORD_OR_SPACE.match(c) for c in others):
+                return None  # a letter, digit or space beyond ASCII: RE2 and re may differ on it
+            folded = _NON_ASCII.sub(self.stand_in, folded)
+        if _OTHER_SPACE.search(folded):
             return None
         return set(self.set.Match(folded) or ())
 
