@@ -13,7 +13,7 @@ import yaml
 from relaudit.casefold import CasePattern, fold
 from relaudit.errors import RulePackError
 from relaudit.patterns import PatternTimeout, SafePattern, compile_pattern
-from relaudit.patternset import PatternSet
+from relaudit.patternset import PatternSet, phrase_gate
 
 
 @dataclass(frozen=True)
@@ -52,18 +52,24 @@ class Lexicon:
         """Distinct cues found in the text, in order of first appearance."""
         found: dict[str, Cue] = {}
         text = text.replace("\u2019", "'")  # curly apostrophes, as phones type them
-        if self._phrases is not None:
+        folded = fold(text)
+        hits = self._set.hits(folded) if self._set.open else None  # RE2 for all at once, where it can
+        phrases = self._phrases
+        gate = self._set.gate
+        if phrases is not None and hits is not None and gate is not None:
+            if gate not in hits:  # RE2's gate: none of the phrases is there (most texts)
+                phrases = None
+            hits.discard(gate)
+        if phrases is not None:
             by_phrase = self._by_phrase
-            for phrase in self._phrases.found(text):
+            for phrase in phrases.found(text):
                 # as written, a phrase is nearly always in its folded form already, which _fold leaves as it is
                 cue = by_phrase.get(phrase)
                 if cue is None:
                     cue = by_phrase.get(_fold(phrase))
                 if cue is not None:
                     found.setdefault(cue.text, cue)
-        folded = fold(text)
-        hits = self._set.hits(folded) if self._set.open else None  # RE2 for all at once, where it can
-        if hits is not None and len(self._set.index) == len(self._patterns):
+        if hits is not None and self._set.complete:
             # RE2 answered for every pattern: take the ones it found, in the patterns' order, as the loop below does
             for position in sorted(self._set.position[index] for index in hits):
                 cue = self._patterns[position][1]
@@ -131,6 +137,11 @@ def load_lexicon(path: Path) -> Lexicon:
             except regex.error as error:
                 raise RulePackError(f"{path}: cue '{cue.text}': bad pattern: {error}") from error
     by_phrase = {_fold(c.text): c for c in phrases}
+    phrase_list = phrase_pattern([c.text for c in phrases])
+    # RE2's gate where a few `in` tests cannot tell that no phrase is there (needles: see phrase_pattern)
+    gate = None
+    if phrase_list is not None and phrase_list.folded is not None and phrase_list.needles is None:
+        gate = phrase_gate(phrase_list.pattern)
     return Lexicon(
         name=str(data["lexicon"]),
         threshold=float(data.get("threshold", 1.0)),
@@ -140,10 +151,10 @@ def load_lexicon(path: Path) -> Lexicon:
         bias=float(data.get("bias", 0.0)),
         signals={str(k): float(v) for k, v in (data.get("signals") or {}).items()},
         min_words=int(data.get("min_words", 0)),
-        _phrases=phrase_pattern([c.text for c in phrases]),
+        _phrases=phrase_list,
         _patterns=tuple(patterns),
         _by_phrase=by_phrase,
-        _set=PatternSet([p.compiled if isinstance(p.compiled, CasePattern) else None for p, _cue in patterns]),
+        _set=PatternSet([p.compiled if isinstance(p.compiled, CasePattern) else None for p, _cue in patterns], gate),
     )
 
 

@@ -74,6 +74,21 @@ def _named(source: str) -> set[int] | None:
     return None if any(code >= 0x80 for code in named) else named
 
 
+def phrase_gate(source: str) -> str | None:
+    """For a phrase list's pattern (lexicon.phrase_pattern), one RE2 can take that matches where it matches.
+
+    `(?<![\\w'])(?:...)(?![\\w'])` becomes `(?:^|[^\\w'])(?:...)(?:[^\\w']|$)`: the look-arounds as characters
+    taken (RE2 has none), which changes where a match lies but not whether there is one. (`$` is RE2's, the end of
+    the text; before a final newline re's look-ahead holds too, as the newline is no word character.) Between them
+    are escaped literals and `\\s+`, which mean the same to both on the texts `hits` gives RE2. None for a pattern
+    not of that form, or not ASCII.
+    """
+    head, tail = r"(?<![\w'])(?:", r")(?![\w'])"
+    if not (source.isascii() and source.startswith(head) and source.endswith(tail)):
+        return None
+    return rf"(?:^|[^\w'])(?:{source[len(head) : -len(tail)]})(?:[^\w']|$)"
+
+
 def _stand_in(sources: list[str]) -> str | None:
     """An ASCII control character none of the patterns names, when none names a character beyond ASCII."""
     named: set[int] = set()
@@ -88,17 +103,26 @@ def _stand_in(sources: list[str]) -> str | None:
 class PatternSet:
     """The RE2 set of a lexicon's patterns that it can answer for; `hits` says which of them match a text."""
 
-    __slots__ = ("asked", "candidates", "index", "position", "set", "stand_in")
+    __slots__ = ("asked", "candidates", "complete", "gate", "index", "position", "set", "size", "stand_in")
 
-    def __init__(self, patterns: Sequence[CasePattern | None]) -> None:
-        """`patterns`: one per cue pattern, None for one that is not a shipped CasePattern (never asked here)."""
+    def __init__(self, patterns: Sequence[CasePattern | None], gate: str | None = None) -> None:
+        """`patterns`: one per cue pattern, None for one that is not a shipped CasePattern (never asked here).
+
+        `gate`: a pattern for RE2 alone (see phrase_gate), asked along with them; `gate` is then its set index.
+        """
         self.set: Any = None
-        self.index: dict[int, int] = {}  # position in `patterns` -> index in the RE2 set
+        self.index: dict[int, int] = {}  # position in `patterns` (the gate's: after them) -> index in the RE2 set
         self.position: dict[int, int] = {}  # and back
         self.asked = 0
         self.stand_in: str | None = None  # written for the other characters of a text (see the module)
+        self.size = len(patterns)
+        self.complete = False  # whether RE2 answers for every one of `patterns`
+        self.gate: int | None = None
         sources = [p.pattern if p is not None and p.folded is not None else None for p in patterns]
         self.candidates = [(at, source) for at, source in enumerate(sources) if source and _same_to_both(source)]
+        if gate is not None and self.candidates:  # alone, its RE2 call costs about what it spares
+            self.candidates.append((self.size, gate))
+            self.gate = -1  # asked for; its set index once the set is built
 
     @classmethod
     def case_sensitive(cls, source: str) -> PatternSet:
@@ -126,6 +150,8 @@ class PatternSet:
                     self.index[position] = found.Add(source)
                 except re2.error:
                     continue  # RE2 lacks what it uses (a look-around, a back-reference): `re` answers for it
+            if self.gate is not None and list(self.index) == [self.size]:
+                self.index = {}  # RE2 took the gate alone (none of the patterns): not worth a call, as above
             if self.index:
                 try:
                     found.Compile()
@@ -135,6 +161,10 @@ class PatternSet:
                 self.set = found
                 self.position = {index: position for position, index in self.index.items()}
                 self.stand_in = _stand_in([source for position, source in candidates if position in self.index])
+                self.complete = all(position in self.index for position in range(self.size))
+                self.gate = self.index.get(self.size) if self.gate is not None else None
+            else:
+                self.gate = None
         return self.set is not None
 
     def hits(self, folded: str | None) -> set[int] | None:
