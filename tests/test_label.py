@@ -6,6 +6,7 @@ import csv
 import io
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from relaudit.cli import app
@@ -95,3 +96,38 @@ def test_digits_do_not_count_as_words_when_judging_the_language():
     assert labeller.judgeable("@shop mi su 12 34 56")  # two words only (digits are no words): too short to tell
     assert not labeller.judgeable("@shop mi pedido su casa 12")  # four words, two of them foreign, none English
     assert labeller.judgeable("@shop where is my order 12345")  # no foreign word at all
+
+
+def test_lexicons_are_read_when_first_needed_and_all_before_workers_fork(monkeypatch):
+    from relaudit import labels
+    from relaudit.conversations import Role
+    from relaudit.labels import LEXICONS, Labeller
+    from relaudit.resources import rules_dir
+    from tests.conftest import msg
+
+    labeller = Labeller(rules_dir() / "lexicons", frozenset({"shop"}))
+    assert dict(labeller.lexicons) == {}  # nothing read yet
+    post = msg("1", "shop", 0, "We are proud of our new kettle. Shop now!")
+    assert labeller.label(post, Role.ORIGINAL).self_refs == 2  # "we", "our"
+    # a post (or a draft, in `relaudit check`) needs the lexicons of own messages only: not complaint's, the largest
+    assert sorted(labeller.lexicons) == ["audience-question", "audience-reference", "promotional", "self-reference"]
+    assert "foreign_words" not in vars(labeller)
+    complaint = msg("2", "ann", 1, "@shop my kettle is broken, I want a refund")
+    assert labeller.label(complaint, Role.INBOUND).complaint
+    # a complaint needs no question or praise scan, so those two are still unread
+    assert set(labeller.lexicons) == set(LEXICONS) - {"question", "praise"} and "foreign_words" in vars(labeller)
+    with pytest.raises(KeyError):
+        labeller.lexicons["no-such-lexicon"]
+
+    # load_all reads every one; afterwards a new Labeller (a forked worker's) reads none of them again
+    Labeller(rules_dir() / "lexicons", frozenset()).load_all()
+
+    def no_reading(path):
+        raise AssertionError(f"read again: {path}")
+
+    monkeypatch.setattr(labels, "load_lexicon", no_reading)
+    monkeypatch.setattr(labels, "_foreign_words", no_reading)
+    worker = Labeller(rules_dir() / "lexicons", frozenset({"shop"}))
+    worker.load_all()
+    assert sorted(worker.lexicons) == sorted(LEXICONS)
+    assert worker.label(complaint, Role.INBOUND).complaint

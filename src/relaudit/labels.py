@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import cached_property, lru_cache, partial
 from pathlib import Path
 from typing import Any
 
 from relaudit.complaints import detect_complaint
 from relaudit.conversations import Role
 from relaudit.filecache import cached
-from relaudit.lexicon import load_lexicon, phrase_pattern, tokens
+from relaudit.lexicon import Lexicon, load_lexicon, phrase_pattern, tokens
 from relaudit.model import Message, builder, fields_getter
 
 LEXICONS = (
@@ -106,19 +106,41 @@ def polarity(text: str) -> float:
     return pattern_polarity(text[:ANALYSED_CHARS])
 
 
+class _Lexicons(dict[str, Lexicon]):
+    """The lexicons by name, each read when first asked for: `relaudit check` needs only those of own posts."""
+
+    def __init__(self, directory: Path) -> None:
+        super().__init__()
+        self.directory = directory
+
+    def __missing__(self, name: str) -> Lexicon:
+        # (a dict subclass: a lexicon already read is found at dict speed, on every message)
+        if name not in LEXICONS:
+            raise KeyError(name)
+        path = self.directory / f"{name}.yaml"
+        lexicon = self[name] = cached("lexicon", path, partial(load_lexicon, path))
+        return lexicon
+
+
 class Labeller:
     """Labels messages by role with one set of lexicons."""
 
     def __init__(self, lexicon_dir: Path, own_handles: frozenset[str], brand_names: tuple[str, ...] = ()) -> None:
-        self.lexicons = {
-            name: cached("lexicon", lexicon_dir / f"{name}.yaml", partial(load_lexicon, lexicon_dir / f"{name}.yaml"))
-            for name in LEXICONS
-        }
+        self.lexicons = _Lexicons(lexicon_dir)
         self.own_handles = own_handles
-        self.foreign_words = cached(
-            "foreign", lexicon_dir / "english.yaml", partial(_foreign_words, lexicon_dir / "english.yaml")
-        )
         self.brand_names = phrase_pattern(list(brand_names)) if brand_names else None
+
+    @cached_property
+    def foreign_words(self) -> frozenset[str]:
+        """The function words of other languages (read when an inbound message is first judged)."""
+        path = self.lexicons.directory / "english.yaml"
+        return cached("foreign", path, partial(_foreign_words, path))
+
+    def load_all(self) -> None:
+        """Read every lexicon now (before forking workers, so that each has them without reading them again)."""
+        for name in LEXICONS:
+            self.lexicons[name]
+        _ = self.foreign_words
 
     def label(self, message: Message, role: Role) -> Labels:
         """Labels for one message; only what its role needs is computed."""

@@ -258,7 +258,7 @@ def _owned_label(paths: list[Path], options: AuditOptions, rules: list[Rule], wo
     The parent keeps a stub of each message to build the conversations, then (in `conv`) its id, time and labels.
     """
     lexicons = rules_dir() / "lexicons"
-    Labeller(lexicons, frozenset(), options.brand_names)  # lexicons parsed once, before the fork, not in each worker
+    Labeller(lexicons, frozenset(), options.brand_names).load_all()  # read once, before the fork, not in each worker
     polarity("")  # the sentiment lexicon too
     for path in paths:  # a path that cannot be read stops the audit before any worker starts
         loaders.detect(path, options.input_format)
