@@ -113,3 +113,30 @@ def test_findings_text_is_json_dumps_byte_for_byte(findings):
     assert "".join(_object(data)) == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     assert "".join(_object({})) == "{}\n"
     assert "".join(_object({"findings": "not a list"})) == json.dumps({"findings": "not a list"}, indent=2) + "\n"
+
+
+def test_finding_objects_are_written_as_their_rows_would_be():
+    from datetime import datetime, timedelta, timezone
+
+    from relaudit.engine import Finding
+    from relaudit.render.json_format import _object
+    from relaudit.report import finding_row
+
+    when = datetime(2026, 3, 1, 9, 30, tzinfo=timezone.utc)
+    later = when.astimezone(timezone(timedelta(hours=5)))  # the same moment, written at +05:00
+    findings = [
+        Finding(
+            "hard-sell", "warning", "audience-value", 'Pushes a sale: "buy now"', 2.0, "1", when, "Buy now!", "a:1"
+        ),
+        Finding("never-asks", "suggestion", "conversation", "Asks nothing", 1.0),  # the account's: no message
+        Finding("r", "error", "p", 'é \u2028 \x00 \ud800 "q" \\ \n', 0.0, "ü", later),
+        Finding("r", "error", "p", "an id of another type", 0.0, 42, None, "", ""),  # type: ignore[arg-type]
+        Finding("r", "error", "p", "naive time", 0.0, "2", datetime(2026, 1, 2, 3, 4, 5), None, None),  # type: ignore[arg-type]
+    ]
+    data = {"schema_version": 1, "findings": findings, "warnings": []}
+    rows = {"schema_version": 1, "findings": [finding_row(f) for f in findings], "warnings": []}
+    text = "".join(_object(data))
+    assert text == json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+    assert '"message_id": 42' in text and '"message_id": null' in text  # the other type, and none
+    assert text.count('"created_at": "2026-03-01T09:30:00Z"') == 2  # the +05:00 one in UTC too
+    assert '"created_at": "2026-01-02T03:04:05Z"' in text and '"excerpt": null' in text

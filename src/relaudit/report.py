@@ -40,8 +40,12 @@ class Report:
     coverage: str | None = None  # what the export cannot show, when it lacks inbound messages
     trends: Trends | None = None  # per-month figures and distributions for charts
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON report of DESIGN.md §5 (schema_version 1)."""
+    def to_dict(self, finding_rows: bool = True) -> dict[str, Any]:
+        """The JSON report of DESIGN.md §5 (schema_version 1).
+
+        With `finding_rows` False, "findings" holds the Finding objects themselves, for a renderer that writes each
+        one as finding_row() would give it (json_format: a million-message report has ~250,000).
+        """
         return {
             "schema_version": SCHEMA_VERSION,
             "tool": {"name": "relaudit", "version": __version__},
@@ -75,7 +79,7 @@ class Report:
             },
             "score": self.grade.score,
             "grade": self.grade.letter,
-            "findings": [_finding(f) for f in self.findings],
+            "findings": [finding_row(f) for f in self.findings] if finding_rows else list(self.findings),
             "warnings": list(self.warnings),
             "recommendations": list(self.recommendations),
             "coverage": self.coverage,
@@ -90,7 +94,8 @@ class Report:
         }
 
 
-def _finding(finding: Finding) -> dict[str, Any]:
+def finding_row(finding: Finding) -> dict[str, Any]:
+    """One finding as the JSON report has it."""
     return {
         "rule": finding.rule,
         "level": finding.level,
