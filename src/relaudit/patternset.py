@@ -122,7 +122,6 @@ class PatternSet:
         self.candidates = [(at, source) for at, source in enumerate(sources) if source and _same_to_both(source)]
         if gate is not None and self.candidates:  # alone, its RE2 call costs about what it spares
             self.candidates.append((self.size, gate))
-            self.gate = -1  # asked for; its set index once the set is built
 
     @classmethod
     def case_sensitive(cls, source: str) -> PatternSet:
@@ -130,6 +129,7 @@ class PatternSet:
         # The fold was only needed to drop IGNORECASE; a case-sensitive pattern means the same to both engines on
         # the same ASCII text, so the conditions on the text and on the syntax are the ones above.
         made = cls([])
+        made.size = 1  # its one pattern, at position 0
         if source.isascii() and _same_to_both(source):
             made.candidates = [(0, source)]
         return made
@@ -150,7 +150,7 @@ class PatternSet:
                     self.index[position] = found.Add(source)
                 except re2.error:
                     continue  # RE2 lacks what it uses (a look-around, a back-reference): `re` answers for it
-            if self.gate is not None and list(self.index) == [self.size]:
+            if list(self.index) == [self.size]:
                 self.index = {}  # RE2 took the gate alone (none of the patterns): not worth a call, as above
             if self.index:
                 try:
@@ -162,9 +162,7 @@ class PatternSet:
                 self.position = {index: position for position, index in self.index.items()}
                 self.stand_in = _stand_in([source for position, source in candidates if position in self.index])
                 self.complete = all(position in self.index for position in range(self.size))
-                self.gate = self.index.get(self.size) if self.gate is not None else None
-            else:
-                self.gate = None
+                self.gate = self.index.get(self.size)  # (the position after the patterns is the gate's)
         return self.set is not None
 
     def hits(self, folded: str | None) -> set[int] | None:
