@@ -65,6 +65,8 @@ def main(path: str) -> int:
         ("message rules (with the labels)", "relaudit.engine", "check_slice"),
         ("account rules", "relaudit.engine", "account_findings"),
         ("grade", "relaudit.grade", "grade"),
+        ("trends", "relaudit.trends", "compute_trends"),
+        ("recommendations", "relaudit.recommend", "recommend"),
         ("polarity lookups (cached)", "relaudit.labels", "polarity"),
         ("sentiment computed (cache misses)", "relaudit.sentiment", "pattern_polarity"),
         ("complaint detection", "relaudit.complaints", "detect_complaint"),

@@ -140,3 +140,131 @@ def test_finding_objects_are_written_as_their_rows_would_be():
     assert '"message_id": 42' in text and '"message_id": null' in text  # the other type, and none
     assert text.count('"created_at": "2026-03-01T09:30:00Z"') == 2  # the +05:00 one in UTC too
     assert '"created_at": "2026-01-02T03:04:05Z"' in text and '"excerpt": null' in text
+
+
+@pytest.fixture
+def ahead_always(monkeypatch):
+    """Findings written ahead by a child process for any report, and whether each audit's child text was used."""
+    from relaudit.render import json_format
+
+    monkeypatch.setattr(json_format, "AHEAD_AT", 1)
+    monkeypatch.setattr(json_format, "_single_threaded", lambda: True)  # (other tests leave threads behind)
+    used: list[bool] = []
+    text = json_format.FindingsAhead.text
+
+    def spy(self, findings):
+        result = text(self, findings)
+        used.append(result is not None)
+        return result
+
+    monkeypatch.setattr(json_format.FindingsAhead, "text", spy)
+    return used
+
+
+def _cli_json(*args: str) -> str:
+    from typer.testing import CliRunner
+
+    from relaudit.cli import app
+
+    result = CliRunner().invoke(app, ["audit", *args, "--format", "json"])
+    assert result.exit_code in (0, 1), result.output
+    return result.stdout
+
+
+def test_findings_written_ahead_make_the_same_report(ahead_always, tmp_path):
+    from tests.conftest import ROOT
+
+    sample = ROOT / "samples" / "broadcast-brand.jsonl"
+    expected = json.dumps(audit([sample], AuditOptions()).to_dict(), indent=2, ensure_ascii=False) + "\n"
+    assert expected.count('"rule": ') > 5
+    assert _cli_json(str(sample)) == expected
+    out = tmp_path / "report.json"
+    _cli_json(str(sample), "-o", str(out))
+    assert out.read_text(encoding="utf-8") == expected
+    assert ahead_always == [True, True]
+
+
+def test_a_redacted_report_is_not_written_ahead(ahead_always):
+    from relaudit.account import from_option
+    from relaudit.redact import redact_report
+    from tests.conftest import ROOT
+
+    private = ROOT / "tests" / "fixtures" / "hostile" / "private.jsonl"
+    redacted = redact_report(audit([private], AuditOptions(account=from_option(["shopco"]))))
+    assert redacted.findings
+    assert (
+        _cli_json(str(private), "--account", "shopco", "--redact")
+        == json.dumps(redacted.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    )
+    assert ahead_always == [False]
+
+
+def test_a_child_that_fails_leaves_the_findings_to_the_parent(ahead_always, monkeypatch):
+    import os
+
+    from relaudit.render import json_format
+    from tests.conftest import ROOT
+
+    parent, findings_text = os.getpid(), json_format._list
+
+    def only_here(rows):
+        if os.getpid() != parent:
+            yield "[half"
+            raise OSError("no space left on the device")
+        yield from findings_text(rows)
+
+    monkeypatch.setattr(json_format, "_list", only_here)
+    sample = ROOT / "samples" / "broadcast-brand.jsonl"
+    expected = json.dumps(audit([sample], AuditOptions()).to_dict(), indent=2, ensure_ascii=False) + "\n"
+    assert _cli_json(str(sample)) == expected
+    assert ahead_always == [False]
+
+
+def test_text_of_other_findings_is_not_used_and_a_running_child_is_stopped(monkeypatch):
+    import os
+    import time
+
+    from relaudit.engine import Finding
+    from relaudit.render import json_format
+
+    monkeypatch.setattr(json_format, "AHEAD_AT", 1)
+    monkeypatch.setattr(json_format, "_single_threaded", lambda: True)
+    findings = [Finding("r", "warning", "p", "m", 1.0, "1")]
+    with json_format.FindingsAhead() as ahead:
+        ahead.start(findings)
+        assert ahead.pid > 0
+        assert ahead.text(list(findings)) is not None  # equal findings, the same objects: its text
+    with json_format.FindingsAhead() as ahead:
+        ahead.start(findings)
+        pid = ahead.pid
+        assert ahead.text([Finding("r", "warning", "p", "m", 1.0, "1")]) is None  # equal, but other objects
+        assert ahead.pid == 0 and ahead.file is None
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, 0)  # reaped
+    monkeypatch.setattr(json_format, "_list", lambda rows: iter([time.sleep(60) or ""]))
+    ahead = json_format.FindingsAhead()
+    ahead.start(findings)
+    pid, began = ahead.pid, time.monotonic()
+    ahead.close()  # a child still writing is killed, not waited for
+    assert time.monotonic() - began < 5 and ahead.pid == 0
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, 0)
+
+
+def test_no_child_is_forked_while_another_thread_runs(monkeypatch):
+    import threading
+
+    from relaudit.engine import Finding
+    from relaudit.render import json_format
+
+    monkeypatch.setattr(json_format, "AHEAD_AT", 1)
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        with json_format.FindingsAhead() as ahead:
+            ahead.start([Finding("r", "warning", "p", "m", 1.0, "1")])
+            assert ahead.pid == 0 and ahead.file is None  # a lock held by that thread would be held for ever
+    finally:
+        release.set()
+        other.join()

@@ -186,21 +186,29 @@ def audit(
     )
     if jobs is not None and jobs < 1:
         raise UsageError(f"--jobs takes a number of workers of at least 1, not {jobs}")
-    report = run_audit(list(paths), options)
-    if redact:
-        from relaudit.redact import redact_report
+    if output_format is Format.json:
+        from relaudit.render.json_format import FindingsAhead, json_chunks
 
-        report = redact_report(report)
+        # The findings' text is written by a child process while the report is finished (not of a redacted one)
+        with FindingsAhead() as ahead:
+            report = run_audit(list(paths), options, None if redact else ahead.start)
+            report = _redacted(report) if redact else report
+            _write_chunks(json_chunks(report, ahead), output)  # streamed: never the whole report as one string
+        raise typer.Exit(int(gate(report, fail_on_level, fail_under)))
+    report = run_audit(list(paths), options)
+    report = _redacted(report) if redact else report
     to_terminal = output is None and sys.stdout.isatty()
     color = to_terminal and output_format is Format.text and "NO_COLOR" not in os.environ
     columns = width or (min(os.get_terminal_size().columns, 120) if to_terminal else 80)
-    if output_format is Format.json:
-        from relaudit.render.json_format import json_chunks
-
-        _write_chunks(json_chunks(report), output)  # streamed: never the whole report as one string
-    else:
-        _write(RENDERERS[output_format.value](report, columns, color), output)
+    _write(RENDERERS[output_format.value](report, columns, color), output)
     raise typer.Exit(int(gate(report, fail_on_level, fail_under)))
+
+
+def _redacted(report: Any) -> Any:
+    """The report with customers' handles and personal data masked (--redact)."""
+    from relaudit.redact import redact_report
+
+    return redact_report(report)
 
 
 class LabelFormat(str, Enum):

@@ -372,13 +372,21 @@ def _key(values: tuple[Any, ...]) -> tuple[Hashable, tuple[Any, ...]]:
     return key, values
 
 
-def audit(paths: list[Path], options: AuditOptions) -> Report:
-    """Run the whole pipeline over one account's export files."""
+def audit(
+    paths: list[Path], options: AuditOptions, on_findings: Callable[[list[Finding]], object] | None = None
+) -> Report:
+    """Run the whole pipeline over one account's export files.
+
+    `on_findings` is given the report's findings as soon as they are known, before metrics, trends and the grade
+    (the JSON report's writer starts on them then: render/json_format.py).
+    """
     with _without_cycle_collection():
-        return _audit(paths, options)
+        return _audit(paths, options, on_findings)
 
 
-def _audit(paths: list[Path], options: AuditOptions) -> Report:
+def _audit(
+    paths: list[Path], options: AuditOptions, on_findings: Callable[[list[Finding]], object] | None = None
+) -> Report:
     rules = load_rules(options.rule_files, options.select, options.ignore, options.overrides)
     curves = load_grading(rules_dir() / "grading.yaml")
     workers = _owned_workers(paths, options, rules)
@@ -394,6 +402,8 @@ def _audit(paths: list[Path], options: AuditOptions) -> Report:
     else:
         all_findings = run_rules(rules, conv, analysis, labeller, labels, rule_warnings, labelled.workers)
     findings = [f for f in all_findings if f.message_id not in options.ignore_messages]
+    if on_findings is not None:
+        on_findings(findings)
     used = {f.message_id for f in all_findings}
     rule_warnings += [
         f"ignore_messages: {message_id} matched no finding (unused suppression)"

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import operator
+import os
+import signal
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator, Sequence
 from itertools import islice
-from typing import Any
+from typing import IO, Any, NoReturn
 
 from relaudit.dates import isoformat
 from relaudit.engine import Finding
@@ -16,6 +22,8 @@ _STRING: Any = json.encoder.encode_basestring
 _ENCODER = json.JSONEncoder(indent=2, ensure_ascii=False)
 # Findings written per piece: ~450 B each, so pieces of ~1 MB
 _PIECE = 2_000
+# Fewer findings than this are written sooner than a process is forked (~20 ms for a large parent) to write them
+AHEAD_AT = 20_000
 
 
 def render_json(report: Report, width: int | None = None, color: bool = False) -> str:
@@ -23,20 +31,21 @@ def render_json(report: Report, width: int | None = None, color: bool = False) -
     return "".join(json_chunks(report))
 
 
-def json_chunks(report: Report) -> Iterator[str]:
+def json_chunks(report: Report, ahead: FindingsAhead | None = None) -> Iterator[str]:
     """The text of render_json in pieces, for writing as it is made: a million-message report is ~100 MB of JSON.
 
     The text is `json.dumps(report.to_dict(), indent=2, ensure_ascii=False)`, byte for byte. With an indent, json
     encodes in Python (its C encoder is only for compact output): ~12 µs a finding, 3 s of a million-message audit.
     A finding is a flat object of strings and nulls, so its text is put together here from json's own string
-    encoder; anything else goes through json itself.
+    encoder; anything else goes through json itself. With `ahead` (started on these very findings) their text is
+    the one a child process wrote meanwhile.
     """
     # now, before the caller opens its file: a failure here leaves no half-written report
     data = report.to_dict(finding_rows=False)
-    return _object(data)
+    return _object(data, ahead)
 
 
-def _object(data: dict[str, Any]) -> Iterator[str]:
+def _object(data: dict[str, Any], ahead: FindingsAhead | None = None) -> Iterator[str]:
     """The indented text of the report's top-level object, followed by a newline."""
     if not data:
         yield "{}\n"
@@ -46,7 +55,8 @@ def _object(data: dict[str, Any]) -> Iterator[str]:
         yield separator + _STRING(key) + ": "
         separator = ",\n  "
         if key == "findings" and type(value) is list:
-            yield from _list(value)
+            written = ahead.text(value) if ahead is not None else None
+            yield from _list(value) if written is None else written
         else:  # one level in: json's text at level 0, each line indented (strings in it hold no raw newline)
             yield _ENCODER.encode(value).replace("\n", "\n  ")
     yield "\n}\n"
@@ -116,3 +126,105 @@ def _flat(row: Any) -> str:
         else:
             return "{\n      " + ",\n      ".join(parts) + "\n    }"
     return _ENCODER.encode(row).replace("\n", "\n    ")
+
+
+class FindingsAhead:
+    """The findings' JSON text, written by a forked child into a temporary file while the parent finishes the report.
+
+    Their text needs nothing else of the report, and a million-message audit has ~250,000 of them (~1.5 s): the
+    child makes it on the core the workers have left, while the parent counts trends, metrics and the grade.
+    Used as a context manager; start() may decline, and then json_chunks writes the findings itself.
+    """
+
+    def __init__(self) -> None:
+        self.findings: Sequence[Finding] = ()
+        self.pid = 0
+        self.file: IO[bytes] | None = None
+
+    def __enter__(self) -> FindingsAhead:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def start(self, findings: Sequence[Finding]) -> None:
+        """Fork the child that writes _list(findings), when there are enough of them and fork is safe.
+
+        Safe: on Linux (macOS's system libraries are not, after a fork), and with no other thread in this process
+        (one could hold a lock the child needs).
+        """
+        if len(findings) < AHEAD_AT or self.file is not None:
+            return
+        if not sys.platform.startswith("linux") or not _single_threaded():
+            return
+        try:
+            file = tempfile.TemporaryFile()  # noqa: SIM115 (it outlives this call: close() closes it)
+        except OSError:
+            return
+        # Ctrl-C stays pending until the child is in its try: the child must never return into the parent's code
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            pid = os.fork()
+            if pid == 0:
+                _write_findings(findings, file, mask)
+        except OSError:  # no memory or process left for a fork
+            file.close()
+            return
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        self.findings, self.pid, self.file = findings, pid, file
+
+    def text(self, findings: Sequence[Finding]) -> Iterator[str] | None:
+        """The child's text of `findings`, once written; None if none was started, it is of others, or it failed."""
+        if self.file is None:
+            return None
+        same = len(findings) == len(self.findings) and all(map(operator.is_, findings, self.findings))
+        if not same or not self._succeeded():
+            self.close()
+            return None
+        return self._pieces(self.file)
+
+    def _succeeded(self) -> bool:
+        pid, self.pid = self.pid, 0
+        try:
+            return os.waitpid(pid, 0)[1] == 0
+        except ChildProcessError:
+            return False
+
+    def _pieces(self, file: IO[bytes]) -> Iterator[str]:
+        with open(file.fileno(), encoding="utf-8", newline="", closefd=False) as reader:
+            reader.seek(0)  # (the child moved the offset it shares with this process)
+            while piece := reader.read(1 << 20):
+                yield piece
+        self.close()
+
+    def close(self) -> None:
+        """Stop the child if it still runs, and drop its file."""
+        if self.pid:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+            self.pid = 0
+        if self.file is not None:
+            self.file.close()
+            self.file = None
+
+
+def _single_threaded() -> bool:
+    """Whether this process runs no thread but the one asking."""
+    return threading.active_count() == 1
+
+
+def _write_findings(findings: Sequence[Finding], file: IO[bytes], mask: set[int | signal.Signals]) -> NoReturn:
+    """The child: write the findings' text and exit at once (status 0 only when all of it is written)."""
+    status = 1
+    try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        with open(file.fileno(), "w", encoding="utf-8", newline="", closefd=False) as writer:
+            for piece in _list(list(findings)):
+                writer.write(piece)
+        status = 0
+    finally:
+        os._exit(status)  # not the parent's exit handlers, nor its buffered output

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import cache
 from typing import Any
 
+from relaudit.labels import ANALYSED_CHARS, polarity
 from relaudit.lexicon import phrase_pattern, tokens
 from relaudit.patterns import compile_pattern
 from relaudit.ruletypes.base import Context, Hit, Option, RuleType
@@ -151,14 +154,19 @@ RATIO = RuleType(
 )
 
 
-def _sentiment(options: dict[str, Any], ctx: Context) -> Hit | None:
-    assert ctx.message is not None
-    from relaudit.labels import ANALYSED_CHARS, polarity
+@cache
+def _may_be_negative() -> Callable[[str], bool]:
+    """sentiment.may_be_negative, imported when a sentiment rule first runs (`relaudit check` seldom needs it)."""
     from relaudit.sentiment import may_be_negative
 
+    return may_be_negative
+
+
+def _sentiment(options: dict[str, Any], ctx: Context) -> Hit | None:
+    assert ctx.message is not None
     below, above = options.get("below"), options.get("above")
     # Only a negative polarity can be below a bound of 0 or less: most texts cannot have one, much cheaper to see.
-    if above is None and below is not None and below <= 0 and not may_be_negative(ctx.message.text[:ANALYSED_CHARS]):
+    if above is None and below is not None and below <= 0 and not _may_be_negative()(ctx.message.text[:ANALYSED_CHARS]):
         return None
     value = polarity(ctx.message.text)
     if (below is not None and value < below) or (above is not None and value > above):
