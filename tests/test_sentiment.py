@@ -295,6 +295,61 @@ def test_may_be_negative_on_real_texts() -> None:
     assert sum(1 for t in texts if pattern_polarity(t) < 0) > 2_000  # 2,193 of them are negative: a real test
 
 
+# --- may_be_negative(text, below) for a bound of -0.5 or less: negations alone cannot reach it ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We are not sure yet", False),  # a negation: at most -0.5 (here 0.0, "sure" being positive)
+        ("not good at all", False),  # -0.35, not below -0.5
+        ("never, no, not ever", False),
+        ("We can't", False),  # a lower-case "n't" is split off: a negation
+        ("WE WON'T", True),  # kept inside "won't", a negative word
+        ("We Can'T help", True),
+        ("That is a bad delay", True),  # a negative word
+        ("not bad", True),  # errs towards yes: the negative word is there
+        ("Sorry :(", True),  # an emoticon
+        ("a rip-off", True),
+        ("Thanks, we'll look into it", False),
+    ],
+)
+def test_may_be_below_half_by_hand(text: str, expected: bool) -> None:
+    assert may_be_negative(text, -0.5) is expected
+    assert may_be_negative(text, -0.9) is expected
+    assert may_be_negative(text, -0.49) is may_be_negative(text)  # above -0.5 a negation still counts
+
+
+NEGATION_PARTS = ["not", "never", "no", "n't", "don't", "can't", "CAN'T", "Won'T", "isn't", "NOT", "Never"]
+
+
+def negation_texts(count: int, seed: int) -> list[str]:
+    """Texts of negations, modifiers, strong words and exclamation marks: the edges of the -0.5 floor."""
+    rng = random.Random(seed)
+    lexicon = _lexicon()
+    strong = sorted(w for w, (p, _) in lexicon.scores.items() if abs(p) >= 0.5 and " " not in w)
+    modifiers = sorted(w for w in lexicon.modifiers if " " not in w)
+    pools = [NEGATION_PARTS, strong, modifiers, ["!", "!!", "(!)", ":(", ":-(", ":)"], FILLERS]
+    texts = []
+    for _ in range(count):
+        words = [rng.choice(rng.choices(pools, weights=[4, 4, 3, 1, 2])[0]) for _ in range(rng.randint(1, 9))]
+        texts.append("".join(w + rng.choice(SEPARATORS) for w in words).strip())
+    return texts
+
+
+def test_may_be_below_half_never_clears_a_text_below_it() -> None:
+    texts = negation_texts(30_000, seed=5) + stress_texts(12_000, seed=29)
+    if SHARED_DATA.is_dir():
+        texts += sorted(shared_texts(SHARED_DATA))
+    values = {t: pattern_polarity(t) for t in texts}
+    for bound in (-0.5, -0.75):
+        assert [(t, v) for t, v in values.items() if v < bound and not may_be_negative(t, bound)] == []
+    assert sum(1 for v in values.values() if v < -0.5) > 3_000  # the floor is tested, not just approached
+    assert sum(1 for v in values.values() if v == -0.5) > 500  # and met exactly ("not good!" and the like)
+    spared = [t for t in texts if may_be_negative(t) and not may_be_negative(t, -0.5)]
+    assert len(spared) > 3_000  # texts with only negations: the bound spares computing these
+
+
 def test_relaudit_does_not_import_nltk_for_polarity() -> None:
     code = "import sys; from relaudit.labels import polarity; polarity('awful'); print('nltk' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

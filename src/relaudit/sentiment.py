@@ -175,10 +175,27 @@ def _negative() -> tuple[frozenset[bytes], tuple[str, ...]]:
     return frozenset(w.encode() for w in runs), others
 
 
-def may_be_negative(text: str) -> bool:
-    """False only when pattern_polarity(text) is certainly not below zero (then it need not be computed)."""
+@cache
+def _strongly_negative_runs() -> frozenset[bytes]:
+    """_negative()'s runs without the negations ("not", "never", "no"): alone they cannot take a text below -0.5."""
+    return _negative()[0] - {w.encode() for w in _lexicon().negations}
+
+
+# A negated chunk counts its polarity times -0.5, and a polarity is at most 1: no negated chunk is below this
+NEGATION_FLOOR = -0.5
+
+
+def may_be_negative(text: str, below: float = 0.0) -> bool:
+    """False only when pattern_polarity(text) is certainly not below `below` (0 or less; then it need not be computed).
+
+    An average below -0.5 needs one chunk below it, and a negated chunk never is (see _polarity): for such a bound
+    a negation is no reason to compute, only a negative word or emoticon is (the lexicon has no negative intensity).
+    """
     lowered = text.lower()
-    if "n't" in lowered:
+    strong = below <= NEGATION_FLOOR
+    # _words splits a lower-case "n't" off as a word of its own, a negation; only one in other case ("WON'T") stays
+    # inside its word, which may be negative ("won't")
+    if "n't" in lowered and (not strong or lowered.count("n't") > text.count("n't")):
         return True
     # The ":" of a link ("https://") is inside a word of the link (a letter before it, "/" after it, and neither is
     # punctuation the tokenizer splits off), so it cannot be part of an emoticon.
@@ -188,6 +205,8 @@ def may_be_negative(text: str) -> bool:
     runs, others = _negative()
     if ("-" in lowered or "*" in lowered) and any(w in lowered for w in others):
         return True
+    if strong:
+        runs = _strongly_negative_runs()
     return not runs.isdisjoint(lowered.encode("ascii", "replace").translate(_RUNS_ONLY).split())
 
 

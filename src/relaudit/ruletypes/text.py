@@ -155,7 +155,7 @@ RATIO = RuleType(
 
 
 @cache
-def _may_be_negative() -> Callable[[str], bool]:
+def _may_be_negative() -> Callable[[str, float], bool]:
     """sentiment.may_be_negative, imported when a sentiment rule first runs (`relaudit check` seldom needs it)."""
     from relaudit.sentiment import may_be_negative
 
@@ -166,7 +166,8 @@ def _sentiment(options: dict[str, Any], ctx: Context) -> Hit | None:
     assert ctx.message is not None
     below, above = options.get("below"), options.get("above")
     # Only a negative polarity can be below a bound of 0 or less: most texts cannot have one, much cheaper to see.
-    if above is None and below is not None and below <= 0 and not _may_be_negative()(ctx.message.text[:ANALYSED_CHARS]):
+    text = ctx.message.text[:ANALYSED_CHARS]
+    if above is None and below is not None and below <= 0 and not _may_be_negative()(text, below):
         return None
     value = polarity(ctx.message.text)
     if (below is not None and value < below) or (above is not None and value > above):
