@@ -113,3 +113,30 @@ def test_formats_lists_every_loader_with_coverage():
     for name in LOADERS:
         assert f"{name}\n" in out
     assert out.count("contains: ") == len(LOADERS) and out.count("lacks: ") == len(LOADERS)
+
+
+ENDING = "import atexit, sys; atexit.register(lambda: print('exit handlers ran', file=sys.stderr)); "
+
+
+@pytest.mark.parametrize("entry", ["run", "main"])
+def test_the_console_script_ends_at_once_with_the_audit_code_and_all_its_output(entry: str) -> None:
+    from relaudit.pipeline import AuditOptions, audit
+    from relaudit.render import RENDERERS
+
+    report = audit([Path(BROADCAST)], AuditOptions())
+    start = f"from relaudit.cli import {entry}; {entry}()"
+    for output, expected in (("json", RENDERERS["json"](report, None, False)), ("text", None)):
+        argv = ["relaudit", "audit", BROADCAST, "--format", output, "--fail-on", "warning"]
+        done = subprocess.run(
+            [sys.executable, "-c", f"{ENDING}sys.argv = {argv!r}; {start}"], capture_output=True, text=True
+        )
+        assert done.returncode == 1, done.stderr  # --fail-on's code, through os._exit too
+        assert done.stdout == (expected or RENDERERS["text"](report, 80, False))
+        # run() (the console script, `python -m relaudit`) drops what the audit made at once; main() exits as usual
+        assert ("exit handlers ran" in done.stderr) is (entry == "main")
+    failed = subprocess.run(
+        [sys.executable, "-c", f"{ENDING}sys.argv = ['relaudit', 'audit', 'nowhere.jsonl']; {start}"],
+        capture_output=True,
+        text=True,
+    )
+    assert failed.returncode == 2 and "nowhere.jsonl: no such file" in failed.stderr

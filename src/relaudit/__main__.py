@@ -1,5 +1,5 @@
 """Entry point for `python -m relaudit`."""
 
-from relaudit.cli import main
+from relaudit.cli import run
 
-main()
+run()

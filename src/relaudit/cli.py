@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import sys
@@ -186,22 +187,34 @@ def audit(
     )
     if jobs is not None and jobs < 1:
         raise UsageError(f"--jobs takes a number of workers of at least 1, not {jobs}")
+    keep: list[object] | None = None
+    if _PROCESS_ENDS:
+        gc.disable()  # for good: the pipeline pauses it anyway, and re-enabled it would walk every object made
+        keep = _KEPT
     if output_format is Format.json:
         from relaudit.render.json_format import FindingsAhead, json_chunks
 
         # The findings' text is written by a child process while the report is finished (not of a redacted one)
         with FindingsAhead() as ahead:
-            report = run_audit(list(paths), options, None if redact else ahead.start)
+            report = run_audit(list(paths), options, None if redact else ahead.start, keep)
             report = _redacted(report) if redact else report
             _write_chunks(json_chunks(report, ahead), output)  # streamed: never the whole report as one string
+        _keep(report, keep)
         raise typer.Exit(int(gate(report, fail_on_level, fail_under)))
-    report = run_audit(list(paths), options)
+    report = run_audit(list(paths), options, keep=keep)
     report = _redacted(report) if redact else report
     to_terminal = output is None and sys.stdout.isatty()
     color = to_terminal and output_format is Format.text and "NO_COLOR" not in os.environ
     columns = width or (min(os.get_terminal_size().columns, 120) if to_terminal else 80)
     _write(RENDERERS[output_format.value](report, columns, color), output)
+    _keep(report, keep)
     raise typer.Exit(int(gate(report, fail_on_level, fail_under)))
+
+
+def _keep(report: Any, keep: list[object] | None) -> None:
+    """Keep the report for the process to drop at its end, when it ends with this command (see _PROCESS_ENDS)."""
+    if keep is not None:
+        keep.append(report)
 
 
 def _redacted(report: Any) -> Any:
@@ -757,6 +770,22 @@ def _run(args: list[str]) -> Any:
 INTERRUPTED = 130
 
 
+# True in the process of the console script and of `python -m relaudit` (run()), which ends with its command: what
+# an audit made need neither be walked by the cyclic collector nor freed, object by object, before the process ends
+# (~1 s of a million-message audit). main() alone, as tests and other programs call it, changes none of that.
+_PROCESS_ENDS = False
+# What the audit kept for the process to drop at its end (os._exit) rather than free: its messages' stubs, labels
+# and conversations
+_KEPT: list[object] = []
+
+
+def run() -> None:
+    """The console script: main(), in a process that ends with its command."""
+    global _PROCESS_ENDS
+    _PROCESS_ENDS = True
+    main()
+
+
 def main() -> None:
     """Run the CLI; the one place where errors become one line on stderr and exit code 2."""
     debug = "--debug" in sys.argv[1:]
@@ -783,7 +812,19 @@ def main() -> None:
     if code == INTERRUPTED:  # Typer's own answer to Ctrl-C (recent versions): no relaudit command returns it
         _fail("interrupted")
     _clear_progress()
-    sys.exit(code if isinstance(code, int) else int(ExitCode.OK))
+    _exit(code if isinstance(code, int) else int(ExitCode.OK))
+
+
+def _exit(code: int) -> None:
+    """Exit with the code; at once, without freeing anything, when an audit kept what it made for that (_KEPT)."""
+    if _KEPT:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except (OSError, ValueError):  # (a closed or failing stream: the ordinary exit reports it as it would)
+            sys.exit(code)
+        os._exit(code)
+    sys.exit(code)
 
 
 def _clear_progress() -> None:

@@ -373,25 +373,35 @@ def _key(values: tuple[Any, ...]) -> tuple[Hashable, tuple[Any, ...]]:
 
 
 def audit(
-    paths: list[Path], options: AuditOptions, on_findings: Callable[[list[Finding]], object] | None = None
+    paths: list[Path],
+    options: AuditOptions,
+    on_findings: Callable[[list[Finding]], object] | None = None,
+    keep: list[object] | None = None,
 ) -> Report:
     """Run the whole pipeline over one account's export files.
 
     `on_findings` is given the report's findings as soon as they are known, before metrics, trends and the grade
-    (the JSON report's writer starts on them then: render/json_format.py).
+    (the JSON report's writer starts on them then: render/json_format.py). `keep`, when given, gets what the audit
+    made beside the report (the conversations, labels, loaded records), for a caller about to end its process to
+    drop with it rather than have freed here.
     """
     with _without_cycle_collection():
-        return _audit(paths, options, on_findings)
+        return _audit(paths, options, on_findings, keep)
 
 
 def _audit(
-    paths: list[Path], options: AuditOptions, on_findings: Callable[[list[Finding]], object] | None = None
+    paths: list[Path],
+    options: AuditOptions,
+    on_findings: Callable[[list[Finding]], object] | None = None,
+    keep: list[object] | None = None,
 ) -> Report:
     rules = load_rules(options.rule_files, options.select, options.ignore, options.overrides)
     curves = load_grading(rules_dir() / "grading.yaml")
     workers = _owned_workers(paths, options, rules)
     labelled = _owned_label(paths, options, rules, workers) if workers > 1 else _label(paths, options, rules)
     loaded, conv, labeller, labels = labelled.loaded, labelled.conv, labelled.labeller, labelled.labels
+    if keep is not None:
+        keep.append(labelled)
     account = conv.account
     labels_of: LabelsOf = labelled.label_of or labels
     analysis = analyse(conv, labels_of, len(loaded.skipped), labelled.canned)
