@@ -140,3 +140,24 @@ def test_the_console_script_ends_at_once_with_the_audit_code_and_all_its_output(
         text=True,
     )
     assert failed.returncode == 2 and "nowhere.jsonl: no such file" in failed.stderr
+
+
+def test_the_console_script_ends_well_with_standard_output_closed_or_under_a_tracer(tmp_path: Path) -> None:
+    import os
+
+    out = tmp_path / "report.json"
+    argv = ["relaudit", "audit", BROADCAST, "--format", "json", "-o", str(out)]
+    start = f"{ENDING}sys.argv = {argv!r}; from relaudit.cli import run; run()"
+    closed = subprocess.run(  # started with descriptor 1 closed, as from some schedulers: sys.stdout is None
+        [sys.executable, "-c", start],
+        capture_output=False,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: os.close(1),
+    )
+    assert closed.returncode == 0, closed.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["account"] == "brightbrew"
+    assert "exit handlers ran" not in closed.stderr
+    traced = f"import sys; sys.settrace(lambda *a: None); {start}"  # coverage, say: it saves its data at the end
+    done = subprocess.run([sys.executable, "-c", traced], capture_output=True, text=True)
+    assert done.returncode == 0 and "exit handlers ran" in done.stderr

@@ -268,3 +268,32 @@ def test_no_child_is_forked_while_another_thread_runs(monkeypatch):
     finally:
         release.set()
         other.join()
+
+
+def test_a_child_forked_as_ctrl_c_arrives_is_still_stopped(monkeypatch):
+    import os
+    import signal
+
+    from relaudit.engine import Finding
+    from relaudit.render import json_format
+
+    monkeypatch.setattr(json_format, "AHEAD_AT", 1)
+    monkeypatch.setattr(json_format, "_single_threaded", lambda: True)
+    monkeypatch.setattr(json_format, "_list", lambda rows: iter([__import__("time").sleep(60) or ""]))
+    parent, mask = os.getpid(), signal.pthread_sigmask
+
+    def interrupted(how, signals):
+        previous = mask(how, signals)
+        if how == signal.SIG_SETMASK and os.getpid() == parent:
+            raise KeyboardInterrupt  # as a Ctrl-C held back during the fork is, once the mask is restored
+        return previous
+
+    monkeypatch.setattr(json_format.signal, "pthread_sigmask", interrupted)
+    ahead = json_format.FindingsAhead()
+    with pytest.raises(KeyboardInterrupt):
+        ahead.start([Finding("r", "warning", "p", "m", 1.0, "1")])
+    pid = ahead.pid
+    assert pid > 0
+    ahead.close()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, 0)  # killed and reaped, not left writing

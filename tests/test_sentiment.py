@@ -304,7 +304,9 @@ def test_may_be_negative_on_real_texts() -> None:
         ("We are not sure yet", False),  # a negation: at most -0.5 (here 0.0, "sure" being positive)
         ("not good at all", False),  # -0.35, not below -0.5
         ("never, no, not ever", False),
-        ("We can't", False),  # a lower-case "n't" is split off: a negation
+        ("We can't", False),  # a lower-case "n't" is cut off its word and falls apart: no negative word is left
+        ("It was awfuln't", True),  # ... but the word before it may be one, without its "n"
+        ("Terriblen't!", True),
         ("WE WON'T", True),  # kept inside "won't", a negative word
         ("We Can'T help", True),
         ("That is a bad delay", True),  # a negative word
@@ -320,7 +322,7 @@ def test_may_be_below_half_by_hand(text: str, expected: bool) -> None:
     assert may_be_negative(text, -0.49) is may_be_negative(text)  # above -0.5 a negation still counts
 
 
-NEGATION_PARTS = ["not", "never", "no", "n't", "don't", "can't", "CAN'T", "Won'T", "isn't", "NOT", "Never"]
+NEGATION_PARTS = ["not", "never", "no", "n't", "don't", "can't", "CAN'T", "Won'T", "isn't", "NOT", "Never", "awfuln't"]
 
 
 def negation_texts(count: int, seed: int) -> list[str]:
@@ -333,6 +335,7 @@ def negation_texts(count: int, seed: int) -> list[str]:
     texts = []
     for _ in range(count):
         words = [rng.choice(rng.choices(pools, weights=[4, 4, 3, 1, 2])[0]) for _ in range(rng.randint(1, 9))]
+        words = [w + "n't" if rng.random() < 0.04 else w for w in words]  # glued: "awfuln't" holds "awful"
         texts.append("".join(w + rng.choice(SEPARATORS) for w in words).strip())
     return texts
 

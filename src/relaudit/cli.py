@@ -816,12 +816,16 @@ def main() -> None:
 
 
 def _exit(code: int) -> None:
-    """Exit with the code; at once, without freeing anything, when an audit kept what it made for that (_KEPT)."""
-    if _KEPT:
+    """Exit with the code; at once, without freeing anything, when an audit kept what it made for that (_KEPT).
+
+    Not under a tracer or profiler (coverage, cProfile): they write their results as the interpreter ends.
+    """
+    if _KEPT and sys.gettrace() is None and sys.getprofile() is None:
         try:
-            sys.stdout.flush()
-            sys.stderr.flush()
-        except (OSError, ValueError):  # (a closed or failing stream: the ordinary exit reports it as it would)
+            for stream in (sys.stdout, sys.stderr):
+                if stream is not None:  # (None: the program was started with that descriptor closed)
+                    stream.flush()
+        except (OSError, ValueError):  # (a failing or closed stream: the ordinary exit reports it as it would)
             sys.exit(code)
         os._exit(code)
     sys.exit(code)

@@ -193,10 +193,13 @@ def may_be_negative(text: str, below: float = 0.0) -> bool:
     """
     lowered = text.lower()
     strong = below <= NEGATION_FLOOR
-    # _words splits a lower-case "n't" off as a word of its own, a negation; only one in other case ("WON'T") stays
-    # inside its word, which may be negative ("won't")
-    if "n't" in lowered and (not strong or lowered.count("n't") > text.count("n't")):
-        return True
+    # _words cuts a lower-case "n't" off the letters before it (a contraction), and it then falls apart at its quote:
+    # no word of its own, and the word before it ends without its "n" ("awfuln't": "awful"). One in other case
+    # ("WON'T") stays inside its word, which may be negative ("won't").
+    if "n't" in lowered:
+        if not strong or lowered.count("n't") > text.count("n't"):
+            return True
+        lowered = lowered.replace("n't", " n't")  # every one was lower case: cut as _words cuts them
     # The ":" of a link ("https://") is inside a word of the link (a letter before it, "/" after it, and neither is
     # punctuation the tokenizer splits off), so it cannot be part of an emoticon.
     marks = lowered.replace("s://", "").replace("p://", "") if "://" in lowered else lowered

@@ -167,12 +167,13 @@ class FindingsAhead:
             pid = os.fork()
             if pid == 0:
                 _write_findings(findings, file, mask)
+            # before the mask is restored: a Ctrl-C pending there is raised at once, and close() must see the child
+            self.findings, self.pid, self.file = findings, pid, file
         except OSError:  # no memory or process left for a fork
             file.close()
             return
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-        self.findings, self.pid, self.file = findings, pid, file
 
     def text(self, findings: Sequence[Finding]) -> Iterator[str] | None:
         """The child's text of `findings`, once written; None if none was started, it is of others, or it failed."""
@@ -185,11 +186,12 @@ class FindingsAhead:
         return self._pieces(self.file)
 
     def _succeeded(self) -> bool:
-        pid, self.pid = self.pid, 0
         try:
-            return os.waitpid(pid, 0)[1] == 0
+            status = os.waitpid(self.pid, 0)[1]
         except ChildProcessError:
-            return False
+            status = -1
+        self.pid = 0  # (only once reaped: interrupted while waiting, close() still stops the child)
+        return status == 0
 
     def _pieces(self, file: IO[bytes]) -> Iterator[str]:
         with open(file.fileno(), encoding="utf-8", newline="", closefd=False) as reader:
