@@ -160,6 +160,7 @@ def audit(
     from relaudit.pipeline import AuditOptions
     from relaudit.pipeline import audit as run_audit
     from relaudit.render import RENDERERS
+    from relaudit.render.json_format import FindingsAhead, json_chunks
 
     settings = load_config(config)
     fail_on_level, fail_under = _gate_choice(settings, fail_on, fail_under)
@@ -191,37 +192,24 @@ def audit(
     if _PROCESS_ENDS:
         gc.disable()  # for good: the pipeline pauses it anyway, and re-enabled it would walk every object made
         keep = _KEPT
-    if output_format is Format.json:
-        from relaudit.render.json_format import FindingsAhead, json_chunks
+    # JSON: the findings' text is written by a child process while the report is finished (not of a redacted one)
+    with FindingsAhead() as ahead:
+        written_ahead = output_format is Format.json and not redact
+        report = run_audit(list(paths), options, ahead.start if written_ahead else None, keep)
+        if redact:
+            from relaudit.redact import redact_report
 
-        # The findings' text is written by a child process while the report is finished (not of a redacted one)
-        with FindingsAhead() as ahead:
-            report = run_audit(list(paths), options, None if redact else ahead.start, keep)
-            report = _redacted(report) if redact else report
+            report = redact_report(report)
+        if output_format is Format.json:
             _write_chunks(json_chunks(report, ahead), output)  # streamed: never the whole report as one string
-        _keep(report, keep)
-        raise typer.Exit(int(gate(report, fail_on_level, fail_under)))
-    report = run_audit(list(paths), options, keep=keep)
-    report = _redacted(report) if redact else report
-    to_terminal = output is None and sys.stdout.isatty()
-    color = to_terminal and output_format is Format.text and "NO_COLOR" not in os.environ
-    columns = width or (min(os.get_terminal_size().columns, 120) if to_terminal else 80)
-    _write(RENDERERS[output_format.value](report, columns, color), output)
-    _keep(report, keep)
-    raise typer.Exit(int(gate(report, fail_on_level, fail_under)))
-
-
-def _keep(report: Any, keep: list[object] | None) -> None:
-    """Keep the report for the process to drop at its end, when it ends with this command (see _PROCESS_ENDS)."""
+        else:
+            to_terminal = output is None and sys.stdout.isatty()
+            color = to_terminal and output_format is Format.text and "NO_COLOR" not in os.environ
+            columns = width or (min(os.get_terminal_size().columns, 120) if to_terminal else 80)
+            _write(RENDERERS[output_format.value](report, columns, color), output)
     if keep is not None:
         keep.append(report)
-
-
-def _redacted(report: Any) -> Any:
-    """The report with customers' handles and personal data masked (--redact)."""
-    from relaudit.redact import redact_report
-
-    return redact_report(report)
+    raise typer.Exit(int(gate(report, fail_on_level, fail_under)))
 
 
 class LabelFormat(str, Enum):
@@ -774,8 +762,8 @@ INTERRUPTED = 130
 # an audit made need neither be walked by the cyclic collector nor freed, object by object, before the process ends
 # (~1 s of a million-message audit). main() alone, as tests and other programs call it, changes none of that.
 _PROCESS_ENDS = False
-# What the audit kept for the process to drop at its end (os._exit) rather than free: its messages' stubs, labels
-# and conversations
+# What the audit kept for the process to drop at its end (os._exit) rather than free: its conversations, labels
+# and report
 _KEPT: list[object] = []
 
 

@@ -62,7 +62,7 @@ def _object(data: dict[str, Any], ahead: FindingsAhead | None = None) -> Iterato
     yield "\n}\n"
 
 
-def _list(rows: list[Any]) -> Iterator[str]:
+def _list(rows: Sequence[Any]) -> Iterator[str]:
     """The indented text of the findings list, at the second level of the report."""
     if not rows:
         yield "[]"
@@ -225,7 +225,7 @@ def _write_findings(findings: Sequence[Finding], file: IO[bytes], mask: set[int 
     try:
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         with open(file.fileno(), "w", encoding="utf-8", newline="", closefd=False) as writer:
-            for piece in _list(list(findings)):
+            for piece in _list(findings):
                 writer.write(piece)
         status = 0
     finally:
