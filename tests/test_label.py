@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 
@@ -131,3 +132,40 @@ def test_lexicons_are_read_when_first_needed_and_all_before_workers_fork(monkeyp
     worker.load_all()
     assert sorted(worker.lexicons) == sorted(LEXICONS)
     assert worker.label(complaint, Role.INBOUND).complaint
+
+
+def test_a_repeated_text_is_labelled_once_and_what_else_labels_read_is_in_the_key(monkeypatch):
+    from relaudit import labels
+    from relaudit.conversations import Role
+    from relaudit.labels import Labeller
+    from relaudit.resources import rules_dir
+    from tests.conftest import msg
+
+    labeller = Labeller(rules_dir() / "lexicons", frozenset({"shop"}))
+    calls = []
+    complaint_of = labels.detect_complaint
+    monkeypatch.setattr(labels, "detect_complaint", lambda *args: calls.append(args[0]) or complaint_of(*args))
+    text = "@shop my kettle is broken and nobody answers"
+    first = labeller.label(msg("1", "ann", 0, text), Role.INBOUND)
+    again = labeller.label(msg("2", "bob", 5, text), Role.INBOUND)  # another author, time and id: the same labels
+    assert first.complaint and again is first and calls == [text]
+    assert labeller.label(msg("3", "cy", 9, text + "!"), Role.INBOUND) is not first and len(calls) == 2
+
+    post = "We love our new kettle, what do you think?"
+    original = labeller.label(msg("4", "shop", 0, post), Role.ORIGINAL)
+    reply = labeller.label(msg("5", "shop", 1, post, reply_to="1"), Role.REPLY)
+    assert original.asks_question and not reply.asks_question  # a reply is never asked whether it asks the audience
+    assert original.self_refs == reply.self_refs == 2  # "we", "our"
+    # an own message's mentions count as self-references when they name the account: part of the key, not the text
+    tagged = dataclasses.replace(msg("6", "shop", 2, post), mentions=("shop",))
+    assert labeller.label(tagged, Role.ORIGINAL).self_refs == 3
+    assert labeller.label(msg("7", "shop", 3, post), Role.ORIGINAL) is original
+    assert labeller.label(msg("8", "shop", 4, post), Role.REPOST) == labels.Labels()
+
+    # bounded: the least recently used text is labelled again once LABELS_CACHED others came after it
+    monkeypatch.setattr(labels, "LABELS_CACHED", 2)
+    small = Labeller(rules_dir() / "lexicons", frozenset({"shop"}))
+    calls.clear()
+    for n, words in enumerate(["a broken kettle", "a late refund", "a broken kettle", "no reply", "a late refund"]):
+        small.label(msg(str(n), "ann", n, f"@shop {words}"), Role.INBOUND)
+    assert calls == ["@shop a broken kettle", "@shop a late refund", "@shop no reply", "@shop a late refund"]

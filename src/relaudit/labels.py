@@ -70,6 +70,10 @@ def labels_of(labels: LabelsOf) -> Callable[[Message], Labels]:
     return lambda message: labels[message.id]
 
 
+# Distinct texts of each kind (inbound; own) whose labels a Labeller keeps, the most recently used: ~20 MB at most.
+LABELS_CACHED = 65536
+NO_LABELS = build_labels()  # a repost's or a context message's: nothing to label
+
 # label name -> the flag that carries it (the names names() gives)
 LABEL_FLAGS = {
     "complaint": "complaint",
@@ -129,6 +133,11 @@ class Labeller:
         self.lexicons = _Lexicons(lexicon_dir)
         self.own_handles = own_handles
         self.brand_names = phrase_pattern(list(brand_names)) if brand_names else None
+        # Exports repeat texts (a customer's "thanks, that worked!", a brand's templated replies), and labels are a
+        # function of the text (an own message's also of its mentions and whether it is a reply): a repeat seen
+        # lately costs a lookup. Bounded, as a worker holds its caches for the whole audit.
+        self._inbound = lru_cache(maxsize=LABELS_CACHED)(self._label_inbound)
+        self._own = lru_cache(maxsize=LABELS_CACHED)(self._label_own)
 
     @cached_property
     def foreign_words(self) -> frozenset[str]:
@@ -146,34 +155,41 @@ class Labeller:
         """Labels for one message; only what its role needs is computed."""
         text = message.text[:ANALYSED_CHARS]
         if role is Role.INBOUND:
-            if not self.judgeable(text):
-                return build_labels(not_labelled=True)
-            verdict = detect_complaint(text, self.lexicons["complaint"], polarity(text))
-            # a complaint is never also a question, so its question cues need no scan
-            question = not verdict.is_complaint and self._passes("question", text)
-            praise = not verdict.is_complaint and self._praise(text, verdict.polarity)
-            return build_labels(
-                complaint=verdict.is_complaint,
-                complaint_score=verdict.score,
-                cues=verdict.cues,
-                question=question,
-                praise=praise,
-                polarity=verdict.polarity,
-            )
-        if role in (Role.ORIGINAL, Role.REPLY):
-            words = tokens(text)
-            self_refs = self.lexicons["self-reference"].count_words(words)
-            self_refs += sum(1 for handle in message.mentions if handle in self.own_handles)
-            if self.brand_names is not None:
-                self_refs += len(self.brand_names.spans(text))
-            original = role is Role.ORIGINAL
-            return build_labels(
-                promotional=original and self._passes("promotional", text),
-                asks_question=original and self._passes("audience-question", text),
-                self_refs=self_refs,
-                audience_refs=self.lexicons["audience-reference"].count_words(words),
-            )
-        return build_labels()
+            return self._inbound(text)
+        if role is Role.ORIGINAL or role is Role.REPLY:
+            return self._own(text, message.mentions, role is Role.ORIGINAL)
+        return NO_LABELS
+
+    def _label_inbound(self, text: str) -> Labels:
+        """An inbound message's labels: complaint, question, praise (none for a text of another language)."""
+        if not self.judgeable(text):
+            return build_labels(not_labelled=True)
+        verdict = detect_complaint(text, self.lexicons["complaint"], polarity(text))
+        # a complaint is never also a question, so its question cues need no scan
+        question = not verdict.is_complaint and self._passes("question", text)
+        praise = not verdict.is_complaint and self._praise(text, verdict.polarity)
+        return build_labels(
+            complaint=verdict.is_complaint,
+            complaint_score=verdict.score,
+            cues=verdict.cues,
+            question=question,
+            praise=praise,
+            polarity=verdict.polarity,
+        )
+
+    def _label_own(self, text: str, mentions: tuple[str, ...], original: bool) -> Labels:
+        """An own post's or reply's labels: self and audience references; an original's promotion and question."""
+        words = tokens(text)
+        self_refs = self.lexicons["self-reference"].count_words(words)
+        self_refs += sum(1 for handle in mentions if handle in self.own_handles)
+        if self.brand_names is not None:
+            self_refs += len(self.brand_names.spans(text))
+        return build_labels(
+            promotional=original and self._passes("promotional", text),
+            asks_question=original and self._passes("audience-question", text),
+            self_refs=self_refs,
+            audience_refs=self.lexicons["audience-reference"].count_words(words),
+        )
 
     def judgeable(self, text: str) -> bool:
         """False for a message of another language: its foreign function words outnumber its English ones."""
