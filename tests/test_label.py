@@ -115,8 +115,12 @@ def test_lexicons_are_read_when_first_needed_and_all_before_workers_fork(monkeyp
     assert "foreign_words" not in vars(labeller)
     complaint = msg("2", "ann", 1, "@shop my kettle is broken, I want a refund")
     assert labeller.label(complaint, Role.INBOUND).complaint
-    # a complaint needs no question or praise scan, so those two are still unread
-    assert set(labeller.lexicons) == set(LEXICONS) - {"question", "praise"} and "foreign_words" in vars(labeller)
+    # a complaint needs no question or praise scan, so those two are still unread; nor does a text without a foreign
+    # word need the English words to weigh them against
+    unread = {"question", "praise", "english"}
+    assert set(labeller.lexicons) == set(LEXICONS) - unread and "foreign_words" in vars(labeller)
+    assert labeller.label(msg("3", "ana", 2, "@shop mi pedido no llega y nadie contesta"), Role.INBOUND).not_labelled
+    assert set(labeller.lexicons) == set(LEXICONS) - {"question", "praise"}
     with pytest.raises(KeyError):
         labeller.lexicons["no-such-lexicon"]
 
@@ -169,3 +173,70 @@ def test_a_repeated_text_is_labelled_once_and_what_else_labels_read_is_in_the_ke
     for n, words in enumerate(["a broken kettle", "a late refund", "a broken kettle", "no reply", "a late refund"]):
         small.label(msg(str(n), "ann", n, f"@shop {words}"), Role.INBOUND)
     assert calls == ["@shop a broken kettle", "@shop a late refund", "@shop no reply", "@shop a late refund"]
+
+
+def judged_by_tokens(labeller, text):
+    """Labeller.judgeable as it was before its shortcut: every token of the text without its handles and links."""
+    from relaudit.labels import _STRIP
+    from relaudit.lexicon import tokens
+
+    english = labeller.lexicons["english"]
+    found = tokens(_STRIP.sub(" ", text))
+    if labeller.foreign_words.isdisjoint(found):
+        return True
+    words = [w for w in found if not w.isdigit()]
+    if len(words) < english.min_words:
+        return True
+    foreign = sum(1 for w in words if w in labeller.foreign_words)
+    return foreign < 2 or foreign <= english.count_words(words)
+
+
+def glued_texts(count, seed=3):
+    """Foreign, English and made-up words glued by what tokens() and _STRIP treat specially, or spaced."""
+    import random
+
+    rng = random.Random(seed)
+    words = ["de", "la", "que", "und", "es", "y", "für", "está", "não", "as", "the", "my", "order", "is", "late"]
+    words += ["dela", "yes", "kettle", "K", "İl", "LA", "De", "Über", "ça", "12", "_x", "x_", "x9"]
+    glue = [" ", " ", " ", "", "-", "'", "\u2019", "@", "#", "_", "0", ".", "/", "?", "é", "😀", "\u212a", "İ"]
+    glue += ["http://x.io/", "https://y.co ", " http://z ", "HTTP://w ", "ttp://", "@de", "#la", "de@", "la#"]
+    for _ in range(count):
+        parts = [rng.choice(words)]
+        for _ in range(rng.randint(0, 9)):
+            parts += [rng.choice(glue), rng.choice(words)]
+        yield "".join(parts)
+
+
+def test_the_language_shortcut_answers_as_the_tokens_do(monkeypatch):
+    from relaudit import labels
+    from relaudit.labels import Labeller
+    from relaudit.resources import rules_dir
+
+    labeller = Labeller(rules_dir() / "lexicons", frozenset({"shop"}))
+    texts = list(glued_texts(30_000))
+    answers = [labeller.judgeable(text) for text in texts]
+    assert answers == [judged_by_tokens(labeller, text) for text in texts]
+    assert 3_000 < answers.count(False) < 27_000  # both answers are well represented
+    # what _STRIP takes out of a link glued to a word leaves the word a token: four foreign words, no run of one
+    glued = "pedido dehttp://x.io/ lahttp://x.io/ quehttp://x.io/ yhttps://x.io/"
+    assert not labeller.judgeable(glued) and not judged_by_tokens(labeller, glued)
+
+    # the shortcut answers for a text with no run of a-z that is a foreign word (without tokens: they are not made)
+    monkeypatch.setattr(labels, "tokens", lambda text: pytest.fail(f"tokens made for {text!r}"))
+    for text in ("@shop where is my order? #late", "dela kettle ÜBERla día", "🙂 you’ll love it"):
+        assert labeller.judgeable(text)
+
+
+def test_the_language_shortcut_answers_as_the_tokens_do_on_the_real_exports():
+    from relaudit.labels import Labeller
+    from relaudit.resources import rules_dir
+    from tests.conftest import SHARED_DATA
+    from tests.test_sentiment import shared_texts
+
+    if not SHARED_DATA.is_dir():
+        pytest.skip("../shared/data is not beside the repository")
+    labeller = Labeller(rules_dir() / "lexicons", frozenset())
+    texts = sorted(shared_texts(SHARED_DATA))
+    answers = [labeller.judgeable(text) for text in texts]
+    assert answers == [judged_by_tokens(labeller, text) for text in texts]
+    assert answers.count(False) > 100  # the Spanish, French... of the customer-care sets

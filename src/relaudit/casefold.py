@@ -82,6 +82,15 @@ def nodes(items: list[tuple[Any, Any]]) -> Iterator[tuple[str, Any]]:
             stack.extend([*value[1], *(value[2] or [])])
 
 
+# bytes.translate keeps a-z and makes every other byte a space, so that split() gives the runs of a-z letters
+_RUNS_ONLY = bytes(c if ord("a") <= c <= ord("z") else ord(" ") for c in range(256))
+
+
+def letter_runs(lowered: str) -> list[bytes]:
+    """The runs of the letters a-z in a lower-cased text, as bytes (a character beyond ASCII ends a run, as "?")."""
+    return lowered.encode("ascii", "replace").translate(_RUNS_ONLY).split()
+
+
 def fold(text: str) -> str | None:
     """`text.lower()` when it may be searched in place of the text (see the module), else None."""
     global _last

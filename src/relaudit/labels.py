@@ -9,6 +9,7 @@ from functools import cached_property, lru_cache, partial
 from pathlib import Path
 from typing import Any
 
+from relaudit.casefold import fold, letter_runs
 from relaudit.complaints import detect_complaint
 from relaudit.conversations import Role
 from relaudit.filecache import cached
@@ -149,7 +150,7 @@ class Labeller:
         """Read every lexicon now (before forking workers, so that each has them without reading them again)."""
         for name in LEXICONS:
             self.lexicons[name]
-        _ = self.foreign_words
+        _ = self._foreign_runs  # (and the foreign words it is made from)
 
     def label(self, message: Message, role: Role) -> Labels:
         """Labels for one message; only what its role needs is computed."""
@@ -191,8 +192,19 @@ class Labeller:
             audience_refs=self.lexicons["audience-reference"].count_words(words),
         )
 
+    @cached_property
+    def _foreign_runs(self) -> frozenset[bytes]:
+        """The foreign words that can be tokens (those of a-z only: tokens() takes no other letter), as bytes."""
+        return frozenset(w.encode() for w in self.foreign_words if w.isascii() and w.isalpha())
+
     def judgeable(self, text: str) -> bool:
         """False for a message of another language: its foreign function words outnumber its English ones."""
+        # A token that is a foreign word is a run of a-z letters of the lower-cased text, bounded by no letter: its
+        # neighbours are none of tokens()' characters, and what _STRIP takes out starts with "@" or "#" and ends
+        # before a character that is no \w, unless it is a link ("http", glued to the letters before it). So when
+        # no such run is a foreign word, neither is any token (most texts), found without the regexes.
+        if "http" not in text and self._foreign_runs.isdisjoint(letter_runs(fold(text) or text.lower())):
+            return True
         english = self.lexicons["english"]
         found = tokens(_STRIP.sub(" ", text))
         if self.foreign_words.isdisjoint(found):

@@ -23,6 +23,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from relaudit.casefold import letter_runs
+
 _MODULE_NAME = "relaudit._textblob_pattern"
 _QUOTES = ("“", "”", "‘", "’", "'", '"')  # find_tokens pads these with spaces, in this order
 _SENTENCE_ENDS = ("...", ".", "!", "?")
@@ -158,9 +160,6 @@ def pattern_polarity(text: str) -> float:
 # up spaced emoticons, whose characters are all checked for), and its only split inside a run of letters is before
 # "n't", itself a negation.
 _NEGATIVE_MARKS = re.compile(r"[:;=>]")  # every negative emoticon has one of these (a test checks)
-# bytes.translate keeps a-z and makes every other byte a space: split() then gives the runs of a-z letters (a
-# character outside ASCII is first encoded as "?", so it ends a run as it does in the text)
-_RUNS_ONLY = bytes(c if ord("a") <= c <= ord("z") else ord(" ") for c in range(256))
 
 
 @cache
@@ -210,7 +209,7 @@ def may_be_negative(text: str, below: float = 0.0) -> bool:
         return True
     if strong:
         runs = _strongly_negative_runs()
-    return not runs.isdisjoint(lowered.encode("ascii", "replace").translate(_RUNS_ONLY).split())
+    return not runs.isdisjoint(letter_runs(lowered))
 
 
 def _words(string: str, lexicon: _Lexicon) -> list[str]:
