@@ -333,3 +333,10 @@ def test_a_set_too_big_for_re2_is_left_to_re():
     found = PatternSet.case_sensitive(source)
     assert found.open and not found.ready()
     assert found.hits("x" * 10) is None and found.set is None
+
+
+def test_a_lexicon_has_a_set_only_where_it_is_worth_a_call():
+    # RE2's call costs more than `re` takes for question's two patterns and audience-question's one (no phrase
+    # gate either): those stay with `re`; complaint's eleven and promotional's two with its phrase gate go to RE2
+    opened = {lexicon.name: lexicon._set.open for lexicon in lexicons(ready=False) if lexicon._patterns}
+    assert opened == {"complaint": True, "promotional": True, "question": False, "audience-question": False}
