@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import gc
 import io
 import json
+import weakref
 
 import pytest
 from typer.testing import CliRunner
@@ -165,6 +167,15 @@ def test_a_repeated_text_is_labelled_once_and_what_else_labels_read_is_in_the_ke
     assert labeller.label(tagged, Role.ORIGINAL).self_refs == 3
     assert labeller.label(msg("7", "shop", 3, post), Role.ORIGINAL) is original
     assert labeller.label(msg("8", "shop", 4, post), Role.REPOST) == labels.Labels()
+
+    # the caches make no reference cycle: a labeller no longer referred to is freed at once, the collector off
+    gc.disable()
+    try:
+        gone = weakref.ref(labeller)
+        del labeller
+        assert gone() is None
+    finally:
+        gc.enable()
 
     # bounded: the least recently used text is labelled again once LABELS_CACHED others came after it
     monkeypatch.setattr(labels, "LABELS_CACHED", 2)

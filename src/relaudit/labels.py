@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache, partial
@@ -136,9 +137,11 @@ class Labeller:
         self.brand_names = phrase_pattern(list(brand_names)) if brand_names else None
         # Exports repeat texts (a customer's "thanks, that worked!", a brand's templated replies), and labels are a
         # function of the text (an own message's also of its mentions and whether it is a reply): a repeat seen
-        # lately costs a lookup. Bounded, as a worker holds its caches for the whole audit.
-        self._inbound = lru_cache(maxsize=LABELS_CACHED)(self._label_inbound)
-        self._own = lru_cache(maxsize=LABELS_CACHED)(self._label_own)
+        # lately costs a lookup. Bounded, as a worker holds its caches for the whole audit. They reach the labeller
+        # through a weak proxy: a cache holding it would be a reference cycle, which an audit makes none of.
+        me = weakref.proxy(self)
+        self._inbound = lru_cache(maxsize=LABELS_CACHED)(partial(type(self)._label_inbound, me))
+        self._own = lru_cache(maxsize=LABELS_CACHED)(partial(type(self)._label_own, me))
 
     @cached_property
     def foreign_words(self) -> frozenset[str]:
