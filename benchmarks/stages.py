@@ -69,7 +69,9 @@ def main(path: str) -> int:
         ("recommendations", "relaudit.recommend", "recommend"),
         ("polarity lookups (cached)", "relaudit.labels", "polarity"),
         ("sentiment computed (cache misses)", "relaudit.sentiment", "pattern_polarity"),
-        ("complaint detection", "relaudit.complaints", "detect_complaint"),
+        ("complaint: the text's structure", "relaudit.complaints", "structure"),
+        ("complaint: settled without polarity", "relaudit.complaints", "settled"),
+        ("complaint: the score and cues (with polarity)", "relaudit.complaints", "verdict"),
     ]
     for name, module_name, attribute in stages:
         try:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from relaudit.casefold import CasePattern, fold
-from relaudit.lexicon import Lexicon
+from relaudit.lexicon import Cue, Lexicon
 from relaudit.model import builder
 
 # Whether a text holds \b(?:not|no|never|nothing|nobody|cannot|can't|cant|won't|don't|...|wouldn't)\b|n't\b: every
@@ -62,36 +62,81 @@ class ComplaintVerdict:
 _verdict: Callable[..., ComplaintVerdict] = builder(ComplaintVerdict)
 
 
+# What signals() reads of a text itself (structure()): addressed, question, exclamation, negation, link, shouting.
+Shape = tuple[bool, bool, bool, bool, bool, bool]
+
+
 def signals(text: str, value: float) -> list[str]:
     """The structural signals present in a text, in the order of SIGNALS."""
-    # each test runs once, though several signals read it
-    addressed = _MENTION.search(text) is not None
-    question = "?" in text
-    negated = _negated(text)
-    present = (
+    return [name for name, on in zip(SIGNALS, _present(structure(text), value)) if on]
+
+
+def structure(text: str) -> Shape:
+    """What signals() reads of the text itself, each test run once though several signals read it."""
+    return (
+        _MENTION.search(text) is not None,
+        "?" in text,
+        "!" in text,
+        _negated(text),
+        "http" in (fold(text) or text.lower()),
+        _CAPS.search(text) is not None,
+    )
+
+
+def _present(shape: Shape, value: float) -> tuple[bool, ...]:
+    """Whether each signal of SIGNALS is present, from a text's structure and its polarity."""
+    addressed, question, exclamation, negated, link, shouting = shape
+    # (the polarity is compared with 0, -0.4 and 0.2 alone: POLARITY_RANGES relies on it)
+    return (
         addressed,
         question,
-        "!" in text,
+        exclamation,
         negated,
         value < 0,
         value <= -0.4,
         value > 0.2,
-        "http" in (fold(text) or text.lower()),
-        _CAPS.search(text) is not None,
+        link,
+        shouting,
         question and value >= 0 and not negated,
         value < 0 and addressed,
     )
-    return [name for name, on in zip(SIGNALS, present) if on]
+
+
+# One polarity from each range that _present() cannot tell apart: (-inf, -0.4], (-0.4, 0), [0, 0.2], (0.2, inf).
+# Every value of a range gives the same signals, so the same score, to the last bit (tests check the ranges).
+POLARITY_RANGES = (-1.0, -0.2, 0.0, 1.0)
+NOT_NEGATIVE = POLARITY_RANGES[2:]
 
 
 def detect_complaint(text: str, lexicon: Lexicon, value: float) -> ComplaintVerdict:
     """Score one text; the cues reported are those with a positive weight, strongest first."""
-    contributions = [(cue.shown, cue.weight) for cue in lexicon.matches(text)]
+    return verdict(lexicon, lexicon.matches(text), structure(text), value)
+
+
+def verdict(lexicon: Lexicon, found: list[Cue], shape: Shape, value: float) -> ComplaintVerdict:
+    """detect_complaint() from the text's cues and structure, found once."""
+    contributions = [(cue.shown, cue.weight) for cue in found]
     weights = lexicon.signals
-    contributions += [(_SHOWN[name], weights.get(name, 0.0)) for name in signals(text, value)]
+    contributions += [(_SHOWN[name], weights.get(name, 0.0)) for name, on in zip(SIGNALS, _present(shape, value)) if on]
     score = lexicon.bias + sum([weight for _, weight in contributions])
     reasons = tuple(name for name, weight in sorted(contributions, key=_strongest_first) if weight > 0)
     return _verdict(round(score, 3), reasons, score >= lexicon.threshold, value)
+
+
+def settled(lexicon: Lexicon, found: list[Cue], shape: Shape, values: tuple[float, ...]) -> bool | None:
+    """Whether the text is a complaint, when it is the same for every polarity of these ranges; else None.
+
+    `values` holds one polarity of each range the text's may be in (POLARITY_RANGES, or NOT_NEGATIVE when it cannot
+    be negative). The score is added up as verdict() adds it, so each range's answer is exact.
+    """
+    weights = lexicon.signals
+    cues = [cue.weight for cue in found]
+    answers = {
+        lexicon.bias + sum([*cues, *(weights.get(n, 0.0) for n, on in zip(SIGNALS, _present(shape, v)) if on)])
+        >= lexicon.threshold
+        for v in values
+    }
+    return answers.pop() if len(answers) == 1 else None
 
 
 def _strongest_first(item: tuple[str, float]) -> float:

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from relaudit.casefold import fold, letter_runs
-from relaudit.complaints import detect_complaint
+from relaudit.complaints import NOT_NEGATIVE, POLARITY_RANGES, Shape, settled, structure, verdict
 from relaudit.conversations import Role
 from relaudit.filecache import cached
-from relaudit.lexicon import Lexicon, load_lexicon, phrase_pattern, tokens
+from relaudit.lexicon import Cue, Lexicon, load_lexicon, phrase_pattern, tokens
 from relaudit.model import Message, builder, fields_getter
 
 LEXICONS = (
@@ -31,7 +31,11 @@ LEXICONS = (
 
 @dataclass(frozen=True, slots=True)
 class Labels:
-    """What relaudit thinks of one message."""
+    """What relaudit thinks of one message.
+
+    An inbound message's complaint_score, cues and polarity are 0.0, () and None when none of its labels depended
+    on its polarity (it was not computed); Labeller.complete() works them out for what shows them.
+    """
 
     complaint: bool = False
     complaint_score: float = 0.0
@@ -165,21 +169,49 @@ class Labeller:
         return NO_LABELS
 
     def _label_inbound(self, text: str) -> Labels:
-        """An inbound message's labels: complaint, question, praise (none for a text of another language)."""
+        """An inbound message's labels: complaint, question, praise (none for a text of another language).
+
+        Its polarity is computed only when a label depends on it; without it the labels leave out the complaint
+        score, cues and polarity (0.0, (), None), which complete() adds when a finding shows them.
+        """
         if not self.judgeable(text):
             return build_labels(not_labelled=True)
-        verdict = detect_complaint(text, self.lexicons["complaint"], polarity(text))
+        lexicon = self.lexicons["complaint"]
+        found = lexicon.matches(text)
+        shape = structure(text)
+        value = None
+        complaint = settled(lexicon, found, shape, POLARITY_RANGES if self._may_be_negative(text) else NOT_NEGATIVE)
+        if complaint is None:
+            value = polarity(text)
+            complaint = verdict(lexicon, found, shape, value).is_complaint
         # a complaint is never also a question, so its question cues need no scan
-        question = not verdict.is_complaint and self._passes("question", text)
-        praise = not verdict.is_complaint and self._praise(text, verdict.polarity)
+        question = not complaint and self._passes("question", text)
+        praise = False
+        if not complaint:
+            praise, value = self._praise(text, value)
+        if value is None:
+            return build_labels(complaint=complaint, question=question, praise=praise)
+        return self._detailed(found, shape, value, question, praise)
+
+    def _detailed(self, found: list[Cue], shape: Shape, value: float, question: bool, praise: bool) -> Labels:
+        """An inbound message's labels with its complaint score, cues and polarity."""
+        detail = verdict(self.lexicons["complaint"], found, shape, value)
         return build_labels(
-            complaint=verdict.is_complaint,
-            complaint_score=verdict.score,
-            cues=verdict.cues,
+            complaint=detail.is_complaint,
+            complaint_score=detail.score,
+            cues=detail.cues,
             question=question,
             praise=praise,
-            polarity=verdict.polarity,
+            polarity=value,
         )
+
+    def complete(self, message: Message, role: Role | None, labels: Labels) -> Labels:
+        """A message's labels with the complaint score, cues and polarity that labelling left out as not needed."""
+        if role is not Role.INBOUND or labels.polarity is not None or labels.not_labelled:
+            return labels
+        text = message.text[:ANALYSED_CHARS]
+        lexicon = self.lexicons["complaint"]
+        return self._detailed(lexicon.matches(text), structure(text), polarity(text), labels.question, labels.praise)
 
     def _label_own(self, text: str, mentions: tuple[str, ...], original: bool) -> Labels:
         """An own post's or reply's labels: self and audience references; an original's promotion and question."""
@@ -222,10 +254,22 @@ class Labeller:
         lexicon = self.lexicons[name]
         return sum(cue.weight for cue in lexicon.matches(text)) >= lexicon.threshold
 
-    def _praise(self, text: str, value: float) -> bool:
+    def _praise(self, text: str, value: float | None) -> tuple[bool, float | None]:
+        """Whether a text is praise, and its polarity: computed (when `value` is None) only if the answer needs it."""
         lexicon = self.lexicons["praise"]
         score = sum(cue.weight for cue in lexicon.matches(text))
         above = lexicon.sentiment.get("above")
-        if above is not None and value > above:
-            score += lexicon.sentiment.get("weight", 0.0)
-        return score >= lexicon.threshold
+        if above is not None:
+            bonus = lexicon.sentiment.get("weight", 0.0)
+            if (score >= lexicon.threshold) != (score + bonus >= lexicon.threshold):
+                value = polarity(text) if value is None else value
+                if value > above:
+                    score += bonus
+        return score >= lexicon.threshold, value
+
+    @cached_property
+    def _may_be_negative(self) -> Callable[..., bool]:
+        """sentiment.may_be_negative, imported when an inbound message is first labelled (`check` labels none)."""
+        from relaudit.sentiment import may_be_negative
+
+        return may_be_negative

@@ -36,7 +36,7 @@ def label_rows(labelled: Labelled, only: str | None) -> Iterator[dict[str, Any]]
         role = conv.roles[message.id]
         if only is not None and role.value != only:
             continue
-        labels = labelled.labels[message.id]
+        labels = labelled.labeller.complete(message, role, labelled.labels[message.id])
         value = labels.polarity if labels.polarity is not None else polarity(message.text)
         yield {
             "id": message.id,

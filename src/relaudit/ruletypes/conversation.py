@@ -13,6 +13,29 @@ def _has_label(ctx: Context, label: str | None) -> bool:
     return label is None or (ctx.labels is not None and ctx.labels.has(label))
 
 
+class _Cues:
+    """A message's complaint cues for a rule's message, found only when the message shows them."""
+
+    __slots__ = ("ctx",)
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def __str__(self) -> str:
+        ctx = self.ctx
+        if ctx.labels is None or ctx.message is None:
+            return "none"
+        # labelling leaves the cues out where no label depended on them (Labeller.complete)
+        labels = ctx.labeller.complete(ctx.message, ctx.role, ctx.labels)
+        return ", ".join(labels.cues) or "none"
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    def __repr__(self) -> str:
+        return repr(str(self))
+
+
 def _age(minutes: float) -> str:
     """A duration in the largest unit that keeps it readable."""
     if minutes < 120:
@@ -30,8 +53,7 @@ def _unanswered(options: dict[str, Any], ctx: Context) -> Hit | None:
     if message.id in ctx.conv.responses:
         return None
     minutes = (ctx.conv.end - message.created_at).total_seconds() / 60
-    cues = ", ".join(ctx.labels.cues) if ctx.labels else ""
-    return Hit({"age": _age(minutes), "cues": cues or "none"}, minutes)
+    return Hit({"age": _age(minutes), "cues": _Cues(ctx)}, minutes)
 
 
 UNANSWERED = RuleType(
@@ -55,8 +77,7 @@ def _pending(options: dict[str, Any], ctx: Context) -> Hit | None:
     # An --as-of before the message makes its age negative; it has waited no time at all.
     minutes = max(0.0, (ctx.conv.end - message.created_at).total_seconds() / 60)
     left = max(0.0, ctx.conv.pending_window.total_seconds() / 60 - minutes)
-    cues = ", ".join(ctx.labels.cues) if ctx.labels else ""
-    return Hit({"age": _age(minutes), "left": _age(left), "cues": cues or "none"}, minutes)
+    return Hit({"age": _age(minutes), "left": _age(left), "cues": _Cues(ctx)}, minutes)
 
 
 PENDING = RuleType(
@@ -120,10 +141,12 @@ CANNED = RuleType(
 
 
 def _label(options: dict[str, Any], ctx: Context) -> Hit | None:
-    if not _has_label(ctx, options["label"]):
+    labels = ctx.labels
+    if labels is None or not labels.has(options["label"]):
         return None
-    cues = ", ".join(ctx.labels.cues) if ctx.labels else ""
-    return Hit({"cues": cues or "none"}, ctx.labels.complaint_score if ctx.labels else 0.0)
+    if ctx.message is not None:  # the cues and score labelling left out as not needed
+        labels = ctx.labeller.complete(ctx.message, ctx.role, labels)
+    return Hit({"cues": ", ".join(labels.cues) or "none"}, labels.complaint_score)
 
 
 LABEL = RuleType(
