@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import compress
 
 from relaudit.casefold import CasePattern, fold
 from relaudit.lexicon import Cue, Lexicon
@@ -127,16 +128,30 @@ def settled(lexicon: Lexicon, found: list[Cue], shape: Shape, values: tuple[floa
     """Whether the text is a complaint, when it is the same for every polarity of these ranges; else None.
 
     `values` holds one polarity of each range the text's may be in (POLARITY_RANGES, or NOT_NEGATIVE when it cannot
-    be negative). The score is added up as verdict() adds it, so each range's answer is exact.
+    be negative). The score is added up as verdict() adds it, the same weights in the same order, so each range's
+    answer is exact.
     """
-    weights = lexicon.signals
+    weights = _weights(lexicon.signals)
     cues = [cue.weight for cue in found]
-    answers = {
-        lexicon.bias + sum([*cues, *(weights.get(n, 0.0) for n, on in zip(SIGNALS, _present(shape, v)) if on)])
-        >= lexicon.threshold
-        for v in values
-    }
-    return answers.pop() if len(answers) == 1 else None
+    answer = None
+    for value in values:
+        passes = lexicon.bias + sum([*cues, *compress(weights, _present(shape, value))]) >= lexicon.threshold
+        if answer is None:
+            answer = passes
+        elif passes is not answer:
+            return None
+    return answer
+
+
+_WEIGHTS: dict[int, tuple[dict[str, float], tuple[float, ...]]] = {}
+
+
+def _weights(signals: dict[str, float]) -> tuple[float, ...]:
+    """A lexicon's signal weights in the order of SIGNALS (0 for a signal it gives none), worked out once."""
+    known = _WEIGHTS.get(id(signals))
+    if known is None or known[0] is not signals:  # (the dict is kept with its weights, so its id is not reused)
+        known = _WEIGHTS[id(signals)] = (signals, tuple(signals.get(name, 0.0) for name in SIGNALS))
+    return known[1]
 
 
 def _strongest_first(item: tuple[str, float]) -> float:
