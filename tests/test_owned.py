@@ -28,7 +28,30 @@ def small_parts(monkeypatch):
     """Batches, parts and blocks of a few messages, so a small export crosses every boundary many times."""
     monkeypatch.setattr(owned, "BATCH", 3)
     monkeypatch.setattr(owned, "PART", 4)
-    monkeypatch.setattr(owned, "BLOCK", 64)  # bytes: most blocks end inside a line, and are read to its end
+    monkeypatch.setattr(owned, "BLOCK", 64)  # bytes: most blocks are one line, read past the block to its end
+
+
+@pytest.mark.parametrize("block", [1, 2, 7, 64, 4096])
+def test_blocks_are_whole_lines_that_tile_the_file(tmp_path, monkeypatch, block):
+    import random
+
+    monkeypatch.setattr(owned, "BLOCK", block)
+    rng = random.Random(block)
+    for case in range(40):
+        lines = [
+            b"x" * rng.choice([0, 1, 5, 30, 200]) + rng.choice([b"\n", b"\r\n"]) for _ in range(rng.randint(0, 60))
+        ]
+        data = b"".join(lines) + (b"tail without a break" if case % 3 == 0 else b"")
+        path = tmp_path / "feed.jsonl"
+        path.write_bytes(data)
+        blocks = list(owned._blocks(path))
+        assert b"".join(data[start : start + size] for start, size, _ in blocks) == data  # in order, nothing twice
+        for start, size, line in blocks:
+            assert size > 0 and line == data[:start].count(b"\n") + 1
+            piece = data[start : start + size]
+            assert piece.endswith(b"\n") or start + size == len(data)  # whole lines; the last may lack its break
+            assert size <= block or piece.count(b"\n") <= 1  # a block longer than BLOCK is a single long line
+        assert blocks == [] if not data else blocks[0][0] == 0
 
 
 @pytest.fixture

@@ -348,18 +348,29 @@ class Owners:
 
 
 def _blocks(path: Path) -> Iterator[tuple[int, int, int]]:
-    """(start, size, first line number) of BLOCK-sized stretches of whole lines of a file, in order."""
-    with path.open("rb") as handle:
+    """(start, size, first line number) of stretches of whole lines of about BLOCK bytes, in order."""
+    # Read into one buffer, not into a new 1 MiB object a block: such an object comes from the system and goes
+    # back to it (_give_back_large_blocks), and its pages are zeroed again each time.
+    buffer = bytearray(BLOCK)
+    with path.open("rb", buffering=0) as handle:
         start, line = 0, 1
         while True:
-            data = handle.read(BLOCK)
-            if not data:
+            handle.seek(start)
+            size = handle.readinto(buffer)
+            if not size:
                 return
-            if not data.endswith(b"\n"):
-                data += handle.readline()  # to the end of the line it stopped in
-            yield start, len(data), line
-            start += len(data)
-            line += data.count(b"\n")
+            if size == BLOCK:  # (else the file ends in this stretch)
+                end = buffer.rfind(b"\n") + 1
+                if end:
+                    size = end  # to the end of its last whole line
+                else:  # one line longer than a block: to its end
+                    size += len(handle.readline())
+                    yield start, size, line
+                    start, line = start + size, line + 1
+                    continue
+            yield start, size, line
+            start += size
+            line += buffer.count(b"\n", 0, size)
 
 
 def _give_back_large_blocks() -> None:
