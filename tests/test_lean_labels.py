@@ -1,7 +1,9 @@
-"""Inbound labels without polarity where no label depends on it: the same labels, and complete() the same details."""
+"""Inbound labels leave out what no label needs yet (polarity, the score and cues; question and praise until a rule
+asks): the same labels as computing everything, and complete() the rest."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import math
@@ -11,7 +13,7 @@ import pytest
 
 from relaudit.complaints import NOT_NEGATIVE, POLARITY_RANGES, _present, detect_complaint
 from relaudit.conversations import Role
-from relaudit.labels import Labeller, Labels, polarity
+from relaudit.labels import LABEL_FLAGS, Labeller, Labels, polarity
 from relaudit.resources import rules_dir
 from tests.conftest import SHARED_DATA, msg
 from tests.test_sentiment import FILLERS, shared_texts
@@ -60,18 +62,23 @@ def generated_texts(tmp_path, count):
 
 
 def check_lean(labeller, texts):
-    """Every text's labels equal the full ones, less the left-out details; returns how many left them out."""
+    """Every text's labels are the full ones less what was left out, and has() and complete() give the rest.
+
+    Returns how many were labelled without their polarity."""
     lean = 0
     for n, text in enumerate(texts):
         message = msg(str(n), "ann", 0, text)
         labels = labeller.label(message, Role.INBOUND)
         full = labelled_in_full(labeller, text)
+        # a complaint is neither a question nor praise; another message's are worked out when a rule asks
+        known = False if full.complaint or full.not_labelled else None
+        assert (labels.complaint, labels.question, labels.praise) == (full.complaint, known, known), text
+        assert [labeller.has(message, labels, name) for name in LABEL_FLAGS] == [full.has(n) for n in LABEL_FLAGS]
         if labels.polarity is None and not labels.not_labelled:
             lean += 1
-            assert (labels.complaint, labels.question, labels.praise) == (full.complaint, full.question, full.praise)
-            assert labels == Labels(complaint=full.complaint, question=full.question, praise=full.praise), text
+            assert labels == Labels(complaint=full.complaint, question=known, praise=known), text
         else:
-            assert labels == full, text
+            assert labels == dataclasses.replace(full, question=known, praise=known), text
         assert labeller.complete(message, Role.INBOUND, labels) == full, text
     return lean
 
@@ -119,11 +126,18 @@ def test_a_finding_works_out_the_cues_only_when_its_message_shows_them(tmp_path,
         },
         {"id": "2", "author": "bob", "text": "@shop do you open on Sunday?", "created_at": day(1, "05")},
         {"id": "3", "author": "shop", "text": "New mugs are in!", "created_at": day(3, "00")},  # (the end: 48 h on)
+        {"id": "4", "author": "cy", "text": "@shop do you sell the mug in blue?", "created_at": day(1, "10")},
+        {"id": "5", "author": "shop", "text": "@cy yes, until 10", "created_at": day(1, "20"), "in_reply_to": "4"},
     ]
     feed.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     completed = []
     complete = Labeller.complete
     monkeypatch.setattr(Labeller, "complete", lambda self, m, *rest: completed.append(m.id) or complete(self, m, *rest))
+    scanned = []
+    passes = Labeller._passes
+    monkeypatch.setattr(
+        Labeller, "_passes", lambda self, name, text: scanned.append((name, text)) or passes(self, name, text)
+    )
     result = CliRunner().invoke(app, ["audit", str(feed), "--account", "shop", "--format", "json", "--jobs", "1"])
     findings = {f["rule"]: f for f in json.loads(result.stdout)["findings"]}
     fresh = Labeller(rules_dir() / "lexicons", frozenset({"shop"}))
@@ -133,3 +147,5 @@ def test_a_finding_works_out_the_cues_only_when_its_message_shows_them(tmp_path,
     assert findings["unanswered-complaint"]["message"] == f"Complaint left unanswered for 2.0 days (cues: {cues})"
     assert findings["unanswered-question"]["message"] == "Question left unanswered for 47.9 h"
     assert completed == ["1"]  # the question's message shows no cues: its details were never worked out
+    # whether an inbound message is a question is asked once it is unanswered: never of the answered one ("4")
+    assert [text for name, text in scanned if name == "question"] == [rows[1]["text"]]

@@ -34,14 +34,15 @@ class Labels:
     """What relaudit thinks of one message.
 
     An inbound message's complaint_score, cues and polarity are 0.0, () and None when none of its labels depended
-    on its polarity (it was not computed); Labeller.complete() works them out for what shows them.
+    on its polarity (it was not computed), and its question and praise are None until a rule asks (a complaint's
+    are False): Labeller.has() answers for them, Labeller.complete() works everything out.
     """
 
     complaint: bool = False
     complaint_score: float = 0.0
     cues: tuple[str, ...] = ()
-    question: bool = False
-    praise: bool = False
+    question: bool | None = False
+    praise: bool | None = False
     promotional: bool = False
     asks_question: bool = False
     self_refs: int = 0
@@ -184,16 +185,16 @@ class Labeller:
         if complaint is None:
             value = polarity(text)
             complaint = verdict(lexicon, found, shape, value).is_complaint
-        # a complaint is never also a question, so its question cues need no scan
-        question = not complaint and self._passes("question", text)
-        praise = False
-        if not complaint:
-            praise, value = self._praise(text, value)
+        # A complaint is never also a question or praise. A rule asks whether another message is one only when it is
+        # unanswered (Labeller.has works it out then): most messages are answered, and never asked about.
+        known = False if complaint else None
         if value is None:
-            return build_labels(complaint=complaint, question=question, praise=praise)
-        return self._detailed(found, shape, value, question, praise)
+            return build_labels(complaint=complaint, question=known, praise=known)
+        return self._detailed(found, shape, value, known, known)
 
-    def _detailed(self, found: list[Cue], shape: Shape, value: float, question: bool, praise: bool) -> Labels:
+    def _detailed(
+        self, found: list[Cue], shape: Shape, value: float, question: bool | None, praise: bool | None
+    ) -> Labels:
         """An inbound message's labels with its complaint score, cues and polarity."""
         detail = verdict(self.lexicons["complaint"], found, shape, value)
         return build_labels(
@@ -205,13 +206,28 @@ class Labeller:
             polarity=value,
         )
 
+    def has(self, message: Message, labels: Labels, name: str) -> bool:
+        """labels.has(name), working out a question or praise label that labelling left until it is asked about."""
+        found = getattr(labels, LABEL_FLAGS[name])
+        if found is None:  # (an inbound message's, never a complaint)
+            text = message.text[:ANALYSED_CHARS]
+            found = self._passes("question", text) if name == "question" else self._praise(text, labels.polarity)[0]
+        return bool(found)
+
     def complete(self, message: Message, role: Role | None, labels: Labels) -> Labels:
-        """A message's labels with the complaint score, cues and polarity that labelling left out as not needed."""
-        if role is not Role.INBOUND or labels.polarity is not None or labels.not_labelled:
+        """A message's labels with all that labelling left out as not needed yet (see Labels)."""
+        if (
+            role is not Role.INBOUND
+            or labels.not_labelled
+            or (labels.polarity is not None and labels.question is not None)
+        ):
             return labels
         text = message.text[:ANALYSED_CHARS]
+        value = polarity(text)
+        question = labels.question if labels.question is not None else self._passes("question", text)
+        praise = labels.praise if labels.praise is not None else self._praise(text, value)[0]
         lexicon = self.lexicons["complaint"]
-        return self._detailed(lexicon.matches(text), structure(text), polarity(text), labels.question, labels.praise)
+        return self._detailed(lexicon.matches(text), structure(text), value, question, praise)
 
     def _label_own(self, text: str, mentions: tuple[str, ...], original: bool) -> Labels:
         """An own post's or reply's labels: self and audience references; an original's promotion and question."""

@@ -10,7 +10,10 @@ LABEL_NAMES = ("complaint", "question", "praise", "promotional", "asks-question"
 
 
 def _has_label(ctx: Context, label: str | None) -> bool:
-    return label is None or (ctx.labels is not None and ctx.labels.has(label))
+    """Whether the message has the label (any message, when none is named); asked last, as it may need working out."""
+    if label is None:
+        return True
+    return ctx.labels is not None and ctx.message is not None and ctx.labeller.has(ctx.message, ctx.labels, label)
 
 
 class _Cues:
@@ -48,9 +51,7 @@ def _age(minutes: float) -> str:
 def _unanswered(options: dict[str, Any], ctx: Context) -> Hit | None:
     message = ctx.message
     assert message is not None
-    if not _has_label(ctx, options.get("label")) or not ctx.conv.due(message):
-        return None
-    if message.id in ctx.conv.responses:
+    if not ctx.conv.due(message) or message.id in ctx.conv.responses or not _has_label(ctx, options.get("label")):
         return None
     minutes = (ctx.conv.end - message.created_at).total_seconds() / 60
     return Hit({"age": _age(minutes), "cues": _Cues(ctx)}, minutes)
@@ -96,10 +97,8 @@ PENDING = RuleType(
 def _slow(options: dict[str, Any], ctx: Context) -> Hit | None:
     message = ctx.message
     assert message is not None
-    if not _has_label(ctx, options.get("label")):
-        return None
     response = ctx.conv.responses.get(message.id)
-    if response is None or response.minutes <= options["after_minutes"]:
+    if response is None or response.minutes <= options["after_minutes"] or not _has_label(ctx, options.get("label")):
         return None
     return Hit({"delay": _age(response.minutes)}, response.minutes)
 
@@ -142,10 +141,9 @@ CANNED = RuleType(
 
 def _label(options: dict[str, Any], ctx: Context) -> Hit | None:
     labels = ctx.labels
-    if labels is None or not labels.has(options["label"]):
+    if labels is None or ctx.message is None or not ctx.labeller.has(ctx.message, labels, options["label"]):
         return None
-    if ctx.message is not None:  # the cues and score labelling left out as not needed
-        labels = ctx.labeller.complete(ctx.message, ctx.role, labels)
+    labels = ctx.labeller.complete(ctx.message, ctx.role, labels)  # the cues and score, if labelling left them out
     return Hit({"cues": ", ".join(labels.cues) or "none"}, labels.complaint_score)
 
 
