@@ -172,8 +172,9 @@ class Labeller:
     def _label_inbound(self, text: str) -> Labels:
         """An inbound message's labels: complaint, question, praise (none for a text of another language).
 
-        Its polarity is computed only when a label depends on it; without it the labels leave out the complaint
-        score, cues and polarity (0.0, (), None), which complete() adds when a finding shows them.
+        Its polarity is computed only when its complaint label depends on it; without it the labels leave out the
+        complaint score, cues and polarity (0.0, (), None). Its question and praise labels are left to has(), unless
+        it is a complaint. complete() adds whatever was left out.
         """
         if not self.judgeable(text):
             return build_labels(not_labelled=True)
