@@ -359,18 +359,16 @@ def _blocks(path: Path) -> Iterator[tuple[int, int, int]]:
             size = handle.readinto(buffer)
             if not size:
                 return
+            rest = b""
             if size == BLOCK:  # (else the file ends in this stretch)
                 end = buffer.rfind(b"\n") + 1
                 if end:
                     size = end  # to the end of its last whole line
-                else:  # one line longer than a block: to its end
-                    size += len(handle.readline())
-                    yield start, size, line
-                    start, line = start + size, line + 1
-                    continue
-            yield start, size, line
-            start += size
-            line += buffer.count(b"\n", 0, size)
+                else:
+                    rest = handle.readline()  # one line longer than a block: to its end
+            yield start, size + len(rest), line
+            start += size + len(rest)
+            line += buffer.count(b"\n", 0, size) + rest.count(b"\n")
 
 
 def _give_back_large_blocks() -> None:

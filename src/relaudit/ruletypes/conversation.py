@@ -140,10 +140,10 @@ CANNED = RuleType(
 
 
 def _label(options: dict[str, Any], ctx: Context) -> Hit | None:
-    labels = ctx.labels
-    if labels is None or ctx.message is None or not ctx.labeller.has(ctx.message, labels, options["label"]):
+    if not _has_label(ctx, options["label"]):
         return None
-    labels = ctx.labeller.complete(ctx.message, ctx.role, labels)  # the cues and score, if labelling left them out
+    assert ctx.labels is not None and ctx.message is not None  # (as _has_label found)
+    labels = ctx.labeller.complete(ctx.message, ctx.role, ctx.labels)  # the cues and score, if left out
     return Hit({"cues": ", ".join(labels.cues) or "none"}, labels.complaint_score)
 
 
