@@ -244,6 +244,120 @@ def test_loads_is_json_loads(text: str) -> None:
     assert loads_outcome(relaudit_format._loads, text) == loads_outcome(json.loads, text)
 
 
+# --- orjson (the extra "fast"): its value is used only where it is json's, key order and number types included ---
+
+ORJSON_LINES = [
+    *LINES,
+    '{"a": -9223372036854775809, "b": 1}\n',  # beyond 64 bits: orjson gives a float, json an int
+    '{"a": 18446744073709551616}\n',
+    '{"a": 18446744073709551615, "b": -9223372036854775808}\n',  # within them: ints from both
+    '{"a": 1.5, "b": "x"}\n',
+    '{"a": {"b": 1e400}, "c": [NaN]}\n',
+    '{"b": 1, "a": 2, "b": 3}\n',  # a repeated key keeps its first place and its last value
+    '{"a": "\\ud83d\\ude00 \\u00e9 \\/ \\"", "b": null, "c": true, "d": -0}\n',
+    '{"a": "x\ty"}\n',  # a raw tab in a string: json refuses it
+    '{"a": "\udc80"}\n',  # a lone surrogate in the text itself (a decoding's replacement)
+    '\ufeff{"a": 1}\n',
+    '{"a": 1}\x0c\n',
+    '{"a": [' * 1200 + "]" * 1200 + "}\n",  # deeper than orjson goes
+]
+
+
+def exact_outcome(function: object, text: str) -> tuple[object, ...]:
+    """A value as repr shows it (key order, int or float, -0.0), or json's error."""
+    try:
+        return ("value", repr(function(text)))  # type: ignore[operator]
+    except json.JSONDecodeError as error:
+        return ("error", error.msg, error.pos)
+    except RecursionError:
+        return ("deep",)
+
+
+@pytest.fixture
+def with_orjson(monkeypatch: pytest.MonkeyPatch) -> None:
+    orjson = pytest.importorskip("orjson")
+    monkeypatch.setattr(relaudit_format, "_ORJSON", orjson.loads)
+
+
+@pytest.mark.parametrize("text", ORJSON_LINES, ids=range(len(ORJSON_LINES)))
+def test_loads_with_orjson_is_json_loads(with_orjson: None, text: str) -> None:
+    assert exact_outcome(relaudit_format._loads, text) == exact_outcome(json.loads, text)
+
+
+def test_loads_without_orjson_is_json_loads(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(relaudit_format, "_ORJSON", None)
+    for text in ORJSON_LINES:
+        assert exact_outcome(relaudit_format._loads, text) == exact_outcome(json.loads, text), text
+
+
+def test_orjson_takes_the_common_line_and_leaves_the_rest_to_json(with_orjson: None, monkeypatch) -> None:
+    used = []
+    monkeypatch.setattr(relaudit_format, "_SCAN", lambda text, at: used.append(text) or json.loads(text))
+    common = json.dumps({**BASE, "likes": 3, "is_repost": None}) + "\n"
+    relaudit_format._loads(common)
+    assert used == []  # orjson's value, json never asked
+    for text in ('{"a": 1.5}\n', '{"a": [1]}\n', '{"a": NaN}\n'):
+        relaudit_format._loads(text)
+    assert used == ['{"a": 1.5}\n', '{"a": [1]}\n', '{"a": NaN}\n']
+
+
+def mutated_lines(lines: list[str], count: int, seed: int) -> list[str]:
+    """Lines with one to three characters replaced, inserted or deleted: broken JSON, odd numbers, odd escapes."""
+    rng = random.Random(seed)
+    alphabet = list('{}[]",:\\ 0123456789.eE+-tfnrualsu\t\n\r\x00\x1f\x7f\u00e9\u2028\ud800')
+    out = []
+    for _ in range(count):
+        chars = list(rng.choice(lines))
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randrange(len(chars))
+            roll = rng.random()
+            if roll < 0.4:
+                chars[at] = rng.choice(alphabet)
+            elif roll < 0.7:
+                chars.insert(at, rng.choice(alphabet))
+            else:
+                del chars[at]
+        out.append("".join(chars))
+    return out
+
+
+def test_loads_with_orjson_is_json_loads_on_a_generated_feed_and_its_mutations(with_orjson: None, tmp_path) -> None:
+    from benchmarks.generate import generate
+
+    path = tmp_path / "feed.jsonl"
+    generate(5_000, 3, "relaudit", path)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    for text in lines + mutated_lines(lines, 40_000, seed=4):
+        assert exact_outcome(relaudit_format._loads, text) == exact_outcome(json.loads, text), text
+
+
+def real_json_lines(shared_data: Path) -> list[str]:
+    """Every object in the real JSON exports (X's .js files less their "window.... =" head), one a line as written.
+
+    Each is cut out of the file's own text, so its escapes and numbers are as the platform wrote them.
+    """
+    lines = []
+    for path in sorted([*shared_data.rglob("*.json"), *shared_data.rglob("*.js")]):
+        text = path.read_text(encoding="utf-8", errors="surrogateescape")
+        text = text[text.index("=") + 1 :] if path.suffix == ".js" else text
+        decoder = json.JSONDecoder()
+        for at in range(len(text)):  # every object, nested ones too, from each "{" that starts one
+            if text[at] == "{":
+                try:
+                    _, end = decoder.raw_decode(text, at)
+                except ValueError:
+                    continue
+                lines.append(text[at:end] + "\n")
+    return lines
+
+
+def test_loads_with_orjson_is_json_loads_on_every_object_of_the_real_exports(with_orjson: None, shared_data) -> None:
+    lines = real_json_lines(shared_data)
+    assert len(lines) > 1_000
+    for text in lines + mutated_lines(lines, 20_000, seed=5):
+        assert exact_outcome(relaudit_format._loads, text) == exact_outcome(json.loads, text), text[:200]
+
+
 def test_a_jsonl_file_reads_the_same_through_the_scanner(tmp_path: Path) -> None:
     path = tmp_path / "feed.jsonl"
     rows = [json.dumps({**BASE, "id": str(i), "likes": i}) for i in range(50)]

@@ -139,14 +139,17 @@ def check_slice(
     findings: list[Finding] = []
     gave_up: list[str] = []
     dropped = set() if dropped is None else dropped
+    # each role's rules with their checks looked up once, not once a message
+    plans = {role: _plan(rules_of_scope[scope]) for role, scope in SCOPE_OF_ROLE.items() if rules_of_scope.get(scope)}
+    roles = conv.roles
     for message in conv.messages[start:end]:
-        role = conv.roles[message.id]
-        scope = SCOPE_OF_ROLE.get(role)
-        if scope is None or not rules_of_scope[scope]:
+        role = roles[message.id]
+        plan = plans.get(role)
+        if plan is None:
             continue
         ctx = _context(conv, analysis, labeller, message, role, labels[message.id])
         before = len(gave_up)
-        findings.extend(check_message(rules_of_scope[scope], ctx, message, gave_up, dropped))
+        _check(plan, ctx, message, findings, gave_up, dropped)
         if where is not None:
             where.extend([message.id] * (len(gave_up) - before))
     return findings, gave_up
@@ -168,12 +171,28 @@ def check_message(
     A rule whose pattern runs out of time is noted in gave_up and, when `dropped` is given, added to it and not run
     again: a pattern that backtracks catastrophically on one message would likely cost its time bound on every one.
     """
-    found = []
-    for rule in rules:
-        if dropped is not None and rule.id in dropped:
+    found: list[Finding] = []
+    _check(_plan(rules), ctx, message, found, gave_up, dropped)
+    return found
+
+
+_Plan = list[tuple[Rule, Callable[[dict[str, Any], Context], Hit | None], dict[str, Any]]]
+
+
+def _plan(rules: Iterable[Rule]) -> _Plan:
+    """Each rule with its type's check and its options."""
+    return [(rule, RULE_TYPES[rule.type].check, rule.options) for rule in rules]
+
+
+def _check(
+    plan: _Plan, ctx: Context, message: Message, found: list[Finding], gave_up: list[str], dropped: set[str] | None
+) -> None:
+    """check_message's work, its findings added to `found`."""
+    for rule, check, options in plan:
+        if dropped and rule.id in dropped:
             continue
         try:
-            hit = RULE_TYPES[rule.type].check(rule.options, ctx)
+            hit = check(options, ctx)
         except PatternTimeout as error:
             rest = "; it is not run on the messages after it" if dropped is not None else ""
             gave_up.append(f"{message.source}: rule '{rule.id}' gave up on message {message.id}: {error}{rest}")
@@ -182,7 +201,6 @@ def check_message(
             continue
         if hit is not None:
             found.append(_finding(rule, hit, message))
-    return found
 
 
 def _finding(rule: Rule, hit: Hit, message: Message | None = None) -> Finding:

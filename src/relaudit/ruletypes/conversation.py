@@ -51,7 +51,8 @@ def _age(minutes: float) -> str:
 def _unanswered(options: dict[str, Any], ctx: Context) -> Hit | None:
     message = ctx.message
     assert message is not None
-    if not ctx.conv.due(message) or message.id in ctx.conv.responses or not _has_label(ctx, options.get("label")):
+    # (answered first: most inbound messages are, and it is one look-up)
+    if message.id in ctx.conv.responses or not ctx.conv.due(message) or not _has_label(ctx, options.get("label")):
         return None
     minutes = (ctx.conv.end - message.created_at).total_seconds() / 60
     return Hit({"age": _age(minutes), "cues": _Cues(ctx)}, minutes)
