@@ -130,7 +130,7 @@ class CasePattern:
     def _absent(self, pattern: re.Pattern[str], target: str) -> bool:
         """True when the needles show the folded pattern cannot match the folded text."""
         needles = self.needles
-        return needles is not None and pattern is self.folded and not any(n in target for n in needles)
+        return needles is not None and pattern is self.folded and not any(map(target.__contains__, needles))
 
     def search(self, text: str) -> bool:
         """Whether the pattern matches anywhere in the text."""

@@ -96,7 +96,7 @@ class Lexicon:
 
     def count_words(self, tokens: list[str]) -> int:
         """How many tokens are in the word list."""
-        return sum(1 for token in tokens if token in self.words)
+        return sum(map(self.words.__contains__, tokens))  # (True counts 1; in C, no generator)
 
 
 # An RE2 set answers in one call of a few microseconds, more than `re` takes for one or two patterns it finds cheaply
