@@ -13,7 +13,7 @@ from relaudit.engine import Finding
 from relaudit.labels import Labels
 from relaudit.pipeline import AuditOptions, audit
 from relaudit.trends import compute_trends, response_bucket
-from tests.conftest import ROOT, msg
+from tests.conftest import ROOT, T0, msg
 
 BRAND = Account(frozenset({"brand"}), "option", "test")
 BRAND_SHOP = Account(frozenset({"shop"}), "option", "test")
@@ -217,3 +217,107 @@ def test_a_time_in_another_zone_counts_in_its_utc_month():
     conv = build(ordered, BRAND, None, timedelta(hours=24))
     result = compute_trends(conv, {m.id: Labels() for m in messages}, [])
     assert [(m.month, m.own_originals) for m in result.months] == [("2026-01", 1), ("2026-02", 2)]
+
+
+# --- the months cut by bisection count what a look at each message's own month counts ---
+
+
+def trends_one_by_one(conv, labels):
+    """compute_trends' monthly counts and buckets, worked out the plain way: each message's month, one by one."""
+    from relaudit.conversations import Role
+    from relaudit.trends import _month, _month_range
+
+    counts = {
+        m: dict.fromkeys(("originals", "replies", "promotional", "inbound", "pending", "answered"), 0)
+        for m in _month_range(conv)
+    }
+    buckets = {}
+    for message in conv.messages:
+        role = conv.roles[message.id]
+        month = counts[_month(message.created_at)] if role in (Role.ORIGINAL, Role.REPLY, Role.INBOUND) else None
+        if role is Role.ORIGINAL:
+            month["originals"] += 1
+            month["promotional"] += labels[message.id].promotional
+        elif role is Role.REPLY:
+            month["replies"] += 1
+        elif role is Role.INBOUND:
+            month["inbound"] += 1
+            response = conv.responses.get(message.id)
+            key = (
+                response_bucket(response.minutes)
+                if response is not None
+                else "pending"
+                if message.id in conv.pending
+                else "unanswered"
+            )
+            month["answered"] += response is not None
+            month["pending"] += key == "pending"
+            buckets[key] = buckets.get(key, 0) + 1
+    return counts, buckets
+
+
+def assert_trends_as_one_by_one(messages, account, as_of=None):
+    conv = build(messages, account, as_of, timedelta(hours=24))
+    labels = {m.id: Labels(promotional=int(m.id) % 3 == 0) for m in conv.messages}
+    trends = compute_trends(conv, labels, [])
+    counts, buckets = trends_one_by_one(conv, labels)
+    found = {
+        m.month: {
+            "originals": m.own_originals,
+            "replies": m.own_replies,
+            "promotional": m.promotional,
+            "inbound": m.inbound,
+            "pending": m.pending,
+            "answered": m.answered,
+        }
+        for m in trends.months
+    }
+    assert found == counts
+    assert {k: v for k, v in trends.response_times.items() if v} == buckets
+    return trends
+
+
+def test_months_cut_by_bisection_count_as_each_message_one_by_one():
+    import random
+
+    rng = random.Random(8)
+    edges = [0.0, -1 / 60, 1 / 60]  # on a month's first instant, a second before it, a second after
+    starts = [(datetime(2025, month, 1, tzinfo=timezone.utc) - T0).total_seconds() / 60 for month in range(1, 13)]
+    minutes = sorted(
+        [s + e for s in starts for e in edges] + [rng.uniform(starts[0], starts[-1] + 60 * DAY) for _ in range(600)]
+    )
+    authors = ["brand", "ann", "bob", "cy"]
+    messages: list = []
+    for n, minute in enumerate(minutes, start=1):
+        author = rng.choice(authors)
+        earlier = rng.choice(messages) if messages and rng.random() < 0.5 else None
+        messages.append(
+            msg(
+                str(n),
+                author,
+                minute,
+                "@brand hi" if author != "brand" and rng.random() < 0.7 else "x",
+                reply_to=earlier.id if earlier else None,
+            )
+        )
+    # answered exactly on each bucket's bound, and a minute either side of it
+    late = minutes[-1] + DAY
+    for n, delay in enumerate((d + e for d in (60, 240, 1440, 4320) for e in (-1, 0, 1)), start=len(messages) + 1):
+        messages.append(msg(str(2 * n), "ann", late + 10 * DAY * n, "@brand hi"))
+        messages.append(msg(str(2 * n + 1), "brand", late + 10 * DAY * n + delay, "@ann hey", reply_to=str(2 * n)))
+    trends = assert_trends_as_one_by_one(messages, BRAND)
+    assert [m.month for m in trends.months][:2] == ["2024-12", "2025-01"]  # (a second before January: December)
+
+
+def test_the_last_month_of_the_calendar_is_counted():
+    far = (datetime(9999, 12, 31, 23, 0, tzinfo=timezone.utc) - T0).total_seconds() / 60
+    messages = [
+        msg("1", "brand", far - 40 * DAY, "Hello"),
+        msg("2", "ann", far, "@brand hi"),
+        msg("3", "brand", far + 30, "@ann hey", reply_to="2"),
+    ]
+    trends = assert_trends_as_one_by_one(messages, BRAND)
+    assert [(m.month, m.own_originals, m.inbound, m.answered) for m in trends.months] == [
+        ("9999-11", 1, 0, 0),
+        ("9999-12", 0, 1, 1),
+    ]

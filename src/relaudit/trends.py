@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import MAXYEAR, datetime, timezone
+from operator import attrgetter
 from typing import Any
 
 from relaudit.conversations import Conversations, Role
@@ -99,23 +101,28 @@ def compute_trends(conv: Conversations, labels: LabelsOf, findings: Iterable[Fin
         counts[month] = dict.fromkeys(("originals", "replies", "promotional", "inbound", "pending", "answered"), 0)
     buckets = dict.fromkeys(BUCKET_LABELS, 0)
     responses, pending = conv.responses, conv.pending
+    limits = [limit for _, _, limit in RESPONSE_BUCKETS if limit is not None]
+    keys = [key for key, _, _ in RESPONSE_BUCKETS]
     # by role, as analyse() groups them: reposts and context are not counted (and may lie outside the months)
-    for message, month_counts in _by_month(conv.with_role(Role.ORIGINAL), counts):
-        month_counts["originals"] += 1
-        month_counts["promotional"] += label_of(message).promotional
-    for _, month_counts in _by_month(conv.with_role(Role.REPLY), counts):
-        month_counts["replies"] += 1
-    for message, month_counts in _by_month(conv.with_role(Role.INBOUND), counts):
-        month_counts["inbound"] += 1
-        response = responses.get(message.id)
-        if response is not None:
-            month_counts["answered"] += 1
-            buckets[response_bucket(response.minutes)] += 1
-        elif message.id in pending:
-            month_counts["pending"] += 1
-            buckets["pending"] += 1
-        else:
-            buckets["unanswered"] += 1
+    for month, originals in _by_month(conv.with_role(Role.ORIGINAL), counts):
+        counts[month]["originals"] = len(originals)
+        counts[month]["promotional"] = sum(map(_PROMOTIONAL, map(label_of, originals)))
+    for month, replies in _by_month(conv.with_role(Role.REPLY), counts):
+        counts[month]["replies"] = len(replies)
+    for month, inbound in _by_month(conv.with_role(Role.INBOUND), counts):
+        month_counts = counts[month]
+        month_counts["inbound"] = len(inbound)
+        for message_id in map(_ID, inbound):
+            response = responses.get(message_id)
+            if response is not None:
+                month_counts["answered"] += 1
+                # the first bucket whose (inclusive) bound the delay is within, as response_bucket() finds it
+                buckets[keys[bisect_left(limits, response.minutes)]] += 1
+            elif message_id in pending:
+                month_counts["pending"] += 1
+                buckets["pending"] += 1
+            else:
+                buckets["unanswered"] += 1
     months = tuple(
         MonthTrend(
             month=month,
@@ -134,16 +141,25 @@ def compute_trends(conv: Conversations, labels: LabelsOf, findings: Iterable[Fin
     return Trends(months, buckets, per_pillar)
 
 
-def _by_month(messages: list[Message], counts: dict[str, dict[str, int]]) -> Iterator[tuple[Message, dict[str, int]]]:
-    """Each message (in time order) with the counts of its month."""
-    moment_month: tuple[int, int] | None = None
-    month_counts: dict[str, int] = {}
-    for message in messages:
-        moment = message.created_at
-        if moment.tzinfo is not timezone.utc or (moment.year, moment.month) != moment_month:
-            month_counts = counts[_month(moment)]  # in time order, the month seldom changes
-            moment_month = (moment.year, moment.month) if moment.tzinfo is timezone.utc else None
-        yield message, month_counts
+def _by_month(messages: list[Message], counts: dict[str, dict[str, int]]) -> Iterator[tuple[str, list[Message]]]:
+    """Each month of `counts` (in order) with its messages, cut from `messages` (in time order) at each month's end."""
+    # (times are in UTC, as every loader makes them; a naive time, never made, would be read as UTC too)
+    zone = messages[0].created_at.tzinfo if messages else None
+    start = 0
+    for month in counts:
+        year, number = int(month[:4]) + int(month[5:]) // 12, int(month[5:]) % 12 + 1  # the next month's
+        end = (
+            len(messages)
+            if year > MAXYEAR
+            else bisect_left(
+                messages, datetime(year, number, 1, tzinfo=zone and timezone.utc), lo=start, key=_CREATED_AT
+            )
+        )
+        yield month, messages[start:end]
+        start = end
+
+
+_ID, _CREATED_AT, _PROMOTIONAL = attrgetter("id"), attrgetter("created_at"), attrgetter("promotional")
 
 
 def response_bucket(minutes: float) -> str:
