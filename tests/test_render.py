@@ -177,11 +177,27 @@ def test_findings_written_ahead_make_the_same_report(ahead_always, tmp_path):
     sample = ROOT / "samples" / "broadcast-brand.jsonl"
     expected = json.dumps(audit([sample], AuditOptions()).to_dict(), indent=2, ensure_ascii=False) + "\n"
     assert expected.count('"rule": ') > 5
+    assert '"rule": "broadcast-only"' in expected.split('"message_id": "')[0]  # an account finding comes first
     assert _cli_json(str(sample)) == expected
     out = tmp_path / "report.json"
     _cli_json(str(sample), "-o", str(out))
     assert out.read_text(encoding="utf-8") == expected
     assert ahead_always == [True, True]
+
+
+def test_findings_written_ahead_leave_out_the_ignored_messages(ahead_always, tmp_path):
+    from tests.conftest import ROOT
+
+    sample = ROOT / "samples" / "broadcast-brand.jsonl"
+    every = audit([sample], AuditOptions()).findings
+    ignored = {every[-1].message_id, every[len(every) // 2].message_id} - {None}
+    config = tmp_path / ".relaudit.yaml"
+    config.write_text("ignore_messages: [" + ", ".join(f'"{i}"' for i in sorted(ignored)) + "]\n", encoding="utf-8")
+    expected = audit([sample], AuditOptions(ignore_messages=frozenset(ignored)))
+    assert len(expected.findings) < len(every) and expected.findings[0].rule == "broadcast-only"
+    text = json.dumps(expected.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    assert _cli_json(str(sample), "--config", str(config)) == text
+    assert ahead_always == [True]
 
 
 def test_a_redacted_report_is_not_written_ahead(ahead_always):

@@ -381,7 +381,9 @@ def audit(
     """Run the whole pipeline over one account's export files.
 
     `on_findings` is given the report's findings as soon as they are known, before metrics, trends and the grade
-    (the JSON report's writer starts on them then: render/json_format.py). `keep`, when given, gets what the audit
+    (the JSON report's writer starts on them then: render/json_format.py): the message rules' findings, when they
+    ran with the labels, before the metrics and so before the account rules' findings, which come first in the
+    report (the writer puts them before the others' text). `keep`, when given, gets what the audit
     made beside the report (the conversations, labels, loaded records), for a caller about to end its process to
     drop with it rather than have freed here.
     """
@@ -404,16 +406,24 @@ def _audit(
         keep.append(labelled)
     account = conv.account
     labels_of: LabelsOf = labelled.label_of or labels
+    message_findings = None
+    if labelled.findings is not None:  # the message rules ran with the labels: their findings go first to the writer
+        message_findings = [f for f in labelled.findings if f.message_id not in options.ignore_messages]
+        if on_findings is not None:
+            on_findings(message_findings)
     analysis = analyse(conv, labels_of, len(loaded.skipped), labelled.canned)
     rule_warnings: list[str] = []
-    if labelled.findings is not None:  # the message rules ran with the labels
-        all_findings = account_findings(rules, conv, analysis, labeller) + labelled.findings
+    if labelled.findings is not None and message_findings is not None:
+        # (the account's findings are about no message, so no ignore_messages entry can name one)
+        account_level = account_findings(rules, conv, analysis, labeller)
+        all_findings = account_level + labelled.findings
+        findings = account_level + message_findings
         rule_warnings += labelled.rule_notes
     else:
         all_findings = run_rules(rules, conv, analysis, labeller, labels, rule_warnings, labelled.workers)
-    findings = [f for f in all_findings if f.message_id not in options.ignore_messages]
-    if on_findings is not None:
-        on_findings(findings)
+        findings = [f for f in all_findings if f.message_id not in options.ignore_messages]
+        if on_findings is not None:
+            on_findings(findings)
     used = {f.message_id for f in all_findings}
     rule_warnings += [
         f"ignore_messages: {message_id} matched no finding (unused suppression)"

@@ -68,11 +68,14 @@ def _list(rows: Sequence[Any]) -> Iterator[str]:
         yield "[]"
         return
     items = iter(rows)
-    start = "[\n    "
+    start = _OPEN
     while piece := list(islice(items, _PIECE)):
-        yield start + ",\n    ".join(map(_flat, piece))
-        start = ",\n    "
-    yield "\n  ]"
+        yield start + _BETWEEN.join(map(_flat, piece))
+        start = _BETWEEN
+    yield _CLOSE
+
+
+_OPEN, _BETWEEN, _CLOSE = "[\n    ", ",\n    ", "\n  ]"  # a non-empty findings list's text: its opening, ...
 
 
 # A finding's text when every value is a string or null: finding_row()'s keys in order, at the third level
@@ -176,14 +179,19 @@ class FindingsAhead:
             signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
     def text(self, findings: Sequence[Finding]) -> Iterator[str] | None:
-        """The child's text of `findings`, once written; None if none was started, it is of others, or it failed."""
+        """The text of `findings`, the child's once written; None if none was started, it failed, or is of others.
+
+        The child's findings may be the last of `findings` (the message rules', when the account rules' few come
+        first): their text then follows the parent's of the first ones.
+        """
         if self.file is None:
             return None
-        same = len(findings) == len(self.findings) and all(map(operator.is_, findings, self.findings))
+        before = len(findings) - len(self.findings)
+        same = before >= 0 and all(map(operator.is_, findings[before:], self.findings))
         if not same or not self._succeeded():
             self.close()
             return None
-        return self._pieces(self.file)
+        return self._pieces(self.file, findings[:before])
 
     def _succeeded(self) -> bool:
         try:
@@ -193,9 +201,13 @@ class FindingsAhead:
         self.pid = 0  # (only once reaped: interrupted while waiting, close() still stops the child)
         return status == 0
 
-    def _pieces(self, file: IO[bytes]) -> Iterator[str]:
+    def _pieces(self, file: IO[bytes], first: Sequence[Finding]) -> Iterator[str]:
         with open(file.fileno(), encoding="utf-8", newline="", closefd=False) as reader:
             reader.seek(0)  # (the child moved the offset it shares with this process)
+            if first:  # _list(first + the child's): the child's text without its opening, after the first's
+                opening = reader.read(len(_OPEN))
+                assert opening == _OPEN, opening  # (start() forks no child for no findings: its text is never "[]")
+                yield "".join(_list(first))[: -len(_CLOSE)] + _BETWEEN
             while piece := reader.read(1 << 20):
                 yield piece
         self.close()
