@@ -267,6 +267,24 @@ def test_text_of_other_findings_is_not_used_and_a_running_child_is_stopped(monke
         os.waitpid(pid, 0)
 
 
+def test_a_childs_text_follows_the_first_findings_only_when_it_is_the_rest_of_them(monkeypatch):
+    from relaudit.engine import Finding
+    from relaudit.render import json_format
+
+    monkeypatch.setattr(json_format, "AHEAD_AT", 0)
+    monkeypatch.setattr(json_format, "_single_threaded", lambda: True)
+    account, message = Finding("a", "error", "p", "m", 1.0), Finding("r", "warning", "p", "m", 1.0, "1")
+    with json_format.FindingsAhead() as ahead:
+        ahead.start([message])
+        assert "".join(ahead.text([account, message]) or "") == "".join(json_format._list([account, message]))
+    with json_format.FindingsAhead() as ahead:
+        ahead.start([message])
+        assert ahead.text([message, account]) is None  # its findings are not the last ones
+    with json_format.FindingsAhead() as ahead:
+        ahead.start([])  # a child of no findings: its "[]" follows nothing
+        assert ahead.pid > 0 and ahead.text([account]) is None
+
+
 def test_no_child_is_forked_while_another_thread_runs(monkeypatch):
     import threading
 

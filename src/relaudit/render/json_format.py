@@ -75,7 +75,8 @@ def _list(rows: Sequence[Any]) -> Iterator[str]:
     yield _CLOSE
 
 
-_OPEN, _BETWEEN, _CLOSE = "[\n    ", ",\n    ", "\n  ]"  # a non-empty findings list's text: its opening, ...
+# A non-empty findings list's text: its opening, what comes between two findings, its end
+_OPEN, _BETWEEN, _CLOSE = "[\n    ", ",\n    ", "\n  ]"
 
 
 # A finding's text when every value is a string or null: finding_row()'s keys in order, at the third level
@@ -187,7 +188,10 @@ class FindingsAhead:
         if self.file is None:
             return None
         before = len(findings) - len(self.findings)
-        same = before >= 0 and all(map(operator.is_, findings[before:], self.findings))
+        # (a child's text of no findings, "[]", would not follow others': start() forks none for them anyway)
+        same = (before == 0 or (before > 0 and bool(self.findings))) and all(
+            map(operator.is_, findings[before:], self.findings)
+        )
         if not same or not self._succeeded():
             self.close()
             return None
@@ -206,7 +210,7 @@ class FindingsAhead:
             reader.seek(0)  # (the child moved the offset it shares with this process)
             if first:  # _list(first + the child's): the child's text without its opening, after the first's
                 opening = reader.read(len(_OPEN))
-                assert opening == _OPEN, opening  # (start() forks no child for no findings: its text is never "[]")
+                assert opening == _OPEN, opening  # (see text(): the child's findings are never none here)
                 yield "".join(_list(first))[: -len(_CLOSE)] + _BETWEEN
             while piece := reader.read(1 << 20):
                 yield piece
