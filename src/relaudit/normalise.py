@@ -88,9 +88,9 @@ def _plain(fields: dict[str, object], source: Source) -> Message | None:
         return None
     if not (is_repost is None or type(is_repost) is bool) or not (is_private is None or type(is_private) is bool):
         return None
-    if likes is not None and not (type(likes) is int and -_EXACT <= likes <= _EXACT):
+    if likes is not None and not (type(likes) is int and -_EXACT_COUNT <= likes <= _EXACT_COUNT):
         return None
-    if reposts is not None and not (type(reposts) is int and -_EXACT <= reposts <= _EXACT):
+    if reposts is not None and not (type(reposts) is int and -_EXACT_COUNT <= reposts <= _EXACT_COUNT):
         return None
     message_id = message_id.strip()
     author = sys.intern(author.strip().lstrip("@").strip().lower())  # handle(author)
@@ -128,7 +128,7 @@ def _plain(fields: dict[str, object], source: Source) -> Message | None:
 # the fields _plain reads: those it wants as ASCII strings (or absent), then the flags and counts
 _PLAIN_TEXTS = ("id", "author", "created_at", "text", "in_reply_to", "in_reply_to_author", "platform", "url")
 _PLAIN_OTHERS = ("is_repost", "is_private", "likes", "reposts")
-_EXACT = 2**53  # the largest count a float holds exactly, which _count gives back unchanged
+_EXACT_COUNT = 2**53  # the largest count a float holds exactly, which _count gives back unchanged
 
 
 def _entities(text: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
@@ -198,7 +198,7 @@ def _flag(value: object) -> bool:
 
 
 def _count(value: object) -> int | None:
-    if type(value) is int and -(2**53) <= value <= 2**53:  # what int(float(str(value))) gives back unchanged
+    if type(value) is int and -_EXACT_COUNT <= value <= _EXACT_COUNT:  # int(float(str(value))) is the same
         return value
     if isinstance(value, bool) or value in (None, ""):
         return None

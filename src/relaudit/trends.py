@@ -101,8 +101,6 @@ def compute_trends(conv: Conversations, labels: LabelsOf, findings: Iterable[Fin
         counts[month] = dict.fromkeys(("originals", "replies", "promotional", "inbound", "pending", "answered"), 0)
     buckets = dict.fromkeys(BUCKET_LABELS, 0)
     responses, pending = conv.responses, conv.pending
-    limits = [limit for _, _, limit in RESPONSE_BUCKETS if limit is not None]
-    keys = [key for key, _, _ in RESPONSE_BUCKETS]
     # by role, as analyse() groups them: reposts and context are not counted (and may lie outside the months)
     for month, originals in _by_month(conv.with_role(Role.ORIGINAL), counts):
         counts[month]["originals"] = len(originals)
@@ -116,8 +114,7 @@ def compute_trends(conv: Conversations, labels: LabelsOf, findings: Iterable[Fin
             response = responses.get(message_id)
             if response is not None:
                 month_counts["answered"] += 1
-                # the first bucket whose (inclusive) bound the delay is within, as response_bucket() finds it
-                buckets[keys[bisect_left(limits, response.minutes)]] += 1
+                buckets[response_bucket(response.minutes)] += 1
             elif message_id in pending:
                 month_counts["pending"] += 1
                 buckets["pending"] += 1
@@ -163,11 +160,13 @@ _ID, _CREATED_AT, _PROMOTIONAL = attrgetter("id"), attrgetter("created_at"), att
 
 
 def response_bucket(minutes: float) -> str:
-    """The RESPONSE_BUCKETS key of a first-response delay in minutes."""
-    for key, _, limit in RESPONSE_BUCKETS:
-        if limit is None or minutes <= limit:
-            return key
-    raise AssertionError("the last bucket has no limit")
+    """The RESPONSE_BUCKETS key of a first-response delay in minutes: the first whose (inclusive) bound it is within."""
+    return _BUCKET_KEYS[bisect_left(_BUCKET_BOUNDS, minutes)]
+
+
+# the bounds of all buckets but the last (which has none), in order, and every bucket's key
+_BUCKET_BOUNDS = [limit for _, _, limit in RESPONSE_BUCKETS if limit is not None]
+_BUCKET_KEYS = [key for key, _, _ in RESPONSE_BUCKETS]
 
 
 def _month(moment: datetime) -> str:
