@@ -487,3 +487,47 @@ def test_a_message_crosses_to_the_parent_as_plain_values_unchanged():
         back = owned.message_of(pickle.loads(pickle.dumps(owned.message_values(message))))
         assert back == message and type(back) is Message
         assert back.source.path is sys.intern(message.source.path)  # one string for the file, as in a Source
+
+
+def _sends_two_large_results_then_fails(conn, outbox, *rest):
+    outbox.send(("read", "x" * 1_000_000))  # far more than a pipe holds: written by the outbox's thread
+    outbox.send(("read", "y" * 1_000_000))
+    Path(rest[-1]).write_text("sent", encoding="utf-8")  # (rest: _serve's work; its last, here, a marker's path)
+    raise ValueError("after two results")
+
+
+def test_a_worker_goes_on_while_the_parent_has_not_read_what_it_sent(tmp_path, monkeypatch):
+    import multiprocessing
+    import time
+
+    monkeypatch.setattr(owned, "_work", _sends_two_large_results_then_fails)
+    marker = tmp_path / "sent"
+    parent_end, child_end = multiprocessing.get_context("fork").Pipe()
+    process = multiprocessing.get_context("fork").Process(target=owned._serve, args=(child_end, (), str(marker)))
+    process.start()
+    child_end.close()
+    began = time.monotonic()
+    while not marker.exists() and time.monotonic() - began < 10:  # nothing read yet: a plain send would still wait
+        time.sleep(0.01)
+    assert marker.exists()
+    # what was sent comes whole and in order, and the error after it
+    assert parent_end.recv() == ("read", "x" * 1_000_000)
+    assert parent_end.recv() == ("read", "y" * 1_000_000)
+    kind, error = parent_end.recv()
+    assert kind == "error" and isinstance(error, ValueError) and str(error) == "after two results"
+    process.join(10)
+    assert process.exitcode == 0
+
+
+def test_an_outbox_whose_reader_is_gone_raises_on_the_next_send():
+    import multiprocessing
+
+    parent_end, child_end = multiprocessing.Pipe()
+    parent_end.close()
+    outbox = owned._Outbox(child_end)
+    outbox.send(("read", "x" * 100_000))  # queued: its writing fails in the thread
+    with pytest.raises(BrokenPipeError):
+        outbox.close()
+    with pytest.raises(BrokenPipeError):
+        outbox.send(("done", None))
+    child_end.close()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import ctypes
 import io
 import multiprocessing
+import queue
 import signal
 import sys
 import threading
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import islice
 from multiprocessing.connection import Connection, wait
+from multiprocessing.reduction import ForkingPickler
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -385,12 +387,15 @@ def _serve(conn: Connection, parent_ends: tuple[Connection, ...], *work: Any) ->
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the parent, which stops the workers
     for end in parent_ends:
         end.close()
+    outbox = _Outbox(conn)
     try:
-        _work(conn, *work)
+        _work(conn, outbox, *work)
+        outbox.close()
     except (EOFError, BrokenPipeError, ConnectionResetError):
         pass  # the parent stopped first (an error of its own, Ctrl-C): it has nothing more to hear
     except BaseException as error:  # whatever went wrong is the parent's to report, as a pool's worker would
         with suppress(Exception):
+            outbox.close()  # what was sent before goes first: the parent reads in order
             try:
                 conn.send(("error", error))
             except Exception:  # an error that does not pickle is sent as its text
@@ -399,8 +404,47 @@ def _serve(conn: Connection, parent_ends: tuple[Connection, ...], *work: Any) ->
         conn.close()
 
 
+class _Outbox:
+    """A worker's sending end: it pickles, and a thread writes, so the worker goes on while the parent is busy.
+
+    A block's results (~300 KB) fill the pipe, and writing them would wait until the parent, which reads the workers
+    in turn, is done with the other worker's: ~1 s of each worker's reading at a million messages. At most QUEUED
+    items wait to be written (sending more waits): the parent sends a block only for each result it took.
+    """
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._queue: queue.Queue[bytes | memoryview | None] = queue.Queue(QUEUED)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._write, daemon=True)
+        self._thread.start()
+
+    def send(self, item: Any) -> None:
+        """Send `item` after what was sent before; raise what stopped the writing of those, if anything did."""
+        if self._error is not None:
+            raise self._error
+        self._queue.put(ForkingPickler.dumps(item))
+
+    def close(self) -> None:
+        """Wait until everything sent is written (or the writing stopped: raise why)."""
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+    def _write(self) -> None:
+        while (data := self._queue.get()) is not None:
+            if self._error is None:  # (after an error, what is left is dropped: send() raises it)
+                try:
+                    self._conn.send_bytes(data)
+                except BaseException as error:
+                    self._error = error
+
+
 def _work(
     conn: Connection,
+    outbox: _Outbox,
     by_scope: dict[str, list[Rule]],
     lexicon_dir: Path,
     own: frozenset[str] | None = None,
@@ -421,7 +465,7 @@ def _work(
                 append(build_message(*row[:4], build_source(path, row[4], unit), *row[5:]))
         elif kind == "read":
             where, start, size, line = payload
-            conn.send(("read", _read_lines(where, start, size, line, append)))
+            outbox.send(("read", _read_lines(where, start, size, line, append)))
         else:
             break
     assert kind == "assign", kind
@@ -431,13 +475,13 @@ def _work(
     reply = Role.REPLY
     keys = {at: canned_key(m.text) for at, m in enumerate(conv.messages) if conv.roles[m.id] is reply}
     counted = Counter(keys.values())
-    conn.send(("keys", (list(counted), array("q", counted.values()))))
+    outbox.send(("keys", (list(counted), array("q", counted.values()))))
     ahead.wait_known(conn, conv, order)
     kind, (counts, canned_keys) = conn.recv()
     assert kind == "check", kind
     canned = [at for at, key in keys.items() if key in canned_keys]
     del keys, counted
-    conn.send(("canned", array("q", (positions[at] for at in canned))))
+    outbox.send(("canned", array("q", (positions[at] for at in canned))))
     early = Analysis(counts, {}, {}, frozenset(conv.messages[at].id for at in canned))
     ordered = conv.messages
     labeller = Labeller(lexicon_dir, account.handles, brand_names)
@@ -463,7 +507,7 @@ def _work(
             for m, at, result in zip(chunk, placed, found)
             if roles[m.id] is inbound and result.complaint and conv.due(m) and m.id not in responses
         ]
-        conn.send(
+        outbox.send(
             (
                 "part",
                 Part(
@@ -475,7 +519,7 @@ def _work(
                 ),
             )
         )
-    conn.send(("done", None))
+    outbox.send(("done", None))
 
 
 def _read_lines(
