@@ -276,7 +276,9 @@ def test_a_childs_text_follows_the_first_findings_only_when_it_is_the_rest_of_th
     account, message = Finding("a", "error", "p", "m", 1.0), Finding("r", "warning", "p", "m", 1.0, "1")
     with json_format.FindingsAhead() as ahead:
         ahead.start([message])
-        assert "".join(ahead.text([account, message]) or "") == "".join(json_format._list([account, message]))
+        assert "".join(json_format.as_text(ahead.text([account, message]) or "")) == "".join(
+            json_format._list([account, message])
+        )
     with json_format.FindingsAhead() as ahead:
         ahead.start([message])
         assert ahead.text([message, account]) is None  # its findings are not the last ones
@@ -331,3 +333,78 @@ def test_a_child_forked_as_ctrl_c_arrives_is_still_stopped(monkeypatch):
     ahead.close()
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, 0)  # killed and reaped, not left writing
+
+
+def _copied(tmp_path, text: str, start: int = 0):
+    import tempfile
+
+    from relaudit.render import json_format
+
+    file = tempfile.TemporaryFile(dir=tmp_path)  # noqa: SIM115 (closed by the caller)
+    file.write(text.encode("utf-8"))
+    file.flush()
+    return json_format.Copied(file, start)
+
+
+# "é" and "€" astride the megabyte at which Copied.pieces() reads
+_ASTRIDE = "a" * ((1 << 20) - 1) + "é€ and on\n" + "ü" * 1000
+
+
+def test_text_in_a_file_reads_back_whole_from_its_start(tmp_path):
+    copied = _copied(tmp_path, "[\n    " + _ASTRIDE, start=6)
+    assert "".join(copied.pieces()) == _ASTRIDE
+    assert copied.file.tell() == len(("[\n    " + _ASTRIDE).encode())  # the file's own offset left alone
+    copied.file.close()
+
+
+def test_text_in_a_file_is_copied_as_bytes_to_a_utf8_file_and_written_as_text_elsewhere(tmp_path, monkeypatch):
+    import io
+    import os
+
+    from relaudit.cli import _write_chunks
+
+    calls: list[int] = []
+    sendfile = os.sendfile
+    monkeypatch.setattr(os, "sendfile", lambda *args: calls.append(1) or sendfile(*args))
+    copied = _copied(tmp_path, _ASTRIDE)
+    out = tmp_path / "out.json"
+    _write_chunks(["before ", copied, " after"], out, flush_at=3)
+    assert out.read_text(encoding="utf-8") == "before " + _ASTRIDE + " after" and calls  # in the kernel
+    calls.clear()
+    latin = io.TextIOWrapper(io.FileIO(tmp_path / "latin.txt", "w"), encoding="latin-1", errors="replace")
+    _copied(tmp_path, "é€").write_to(latin)  # its bytes would not be what this handle writes
+    latin.close()
+    assert (tmp_path / "latin.txt").read_bytes() == b"\xe9?" and not calls
+    memory = io.StringIO()  # no descriptor
+    copied.write_to(memory)
+    assert memory.getvalue() == _ASTRIDE and not calls
+    copied.file.close()
+
+
+def test_bytes_are_copied_without_sendfile_where_the_target_takes_none(tmp_path, monkeypatch):
+    import errno
+    import os
+
+    from relaudit.render import json_format
+
+    real, calls = os.sendfile, []
+
+    def refuses_after_a_start(target, source, offset, count):
+        calls.append(offset)
+        if len(calls) == 1:
+            return real(target, source, offset, 1000)  # part of it, then no more
+        raise OSError(errno.EINVAL, "Invalid argument")
+
+    monkeypatch.setattr(os, "sendfile", refuses_after_a_start)
+    copied = _copied(tmp_path, _ASTRIDE, start=3)
+    with open(tmp_path / "out", "wb") as target:
+        json_format._copy(copied.file.fileno(), 3, target.fileno())
+    assert (tmp_path / "out").read_bytes() == _ASTRIDE.encode()[3:] and calls == [3, 1003]
+
+    def no_space(*args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "sendfile", no_space)
+    with open(tmp_path / "out", "wb") as target, pytest.raises(OSError, match="No space"):
+        json_format._copy(copied.file.fileno(), 0, target.fileno())
+    copied.file.close()

@@ -10,12 +10,15 @@ from collections.abc import Callable, Iterable
 from datetime import timedelta
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
 from relaudit import __version__
 from relaudit.errors import ExitCode, RelauditError, UsageError
+
+if TYPE_CHECKING:
+    from relaudit.render.json_format import Copied
 
 app = typer.Typer(
     name="relaudit",
@@ -160,7 +163,7 @@ def audit(
     from relaudit.pipeline import AuditOptions
     from relaudit.pipeline import audit as run_audit
     from relaudit.render import RENDERERS
-    from relaudit.render.json_format import FindingsAhead, json_chunks
+    from relaudit.render.json_format import FindingsAhead, json_parts
 
     settings = load_config(config)
     fail_on_level, fail_under = _gate_choice(settings, fail_on, fail_under)
@@ -201,7 +204,7 @@ def audit(
 
             report = redact_report(report)
         if output_format is Format.json:
-            _write_chunks(json_chunks(report, ahead), output)  # streamed: never the whole report as one string
+            _write_chunks(json_parts(report, ahead), output)  # streamed: never the whole report as one string
         else:
             to_terminal = output is None and sys.stdout.isatty()
             color = to_terminal and output_format is Format.text and "NO_COLOR" not in os.environ
@@ -696,7 +699,7 @@ def _progress() -> Callable[[int], None] | None:
     return show
 
 
-def _write_chunks(chunks: Iterable[str], output: Path | None, flush_at: int = 1 << 20) -> None:
+def _write_chunks(chunks: Iterable[str | Copied], output: Path | None, flush_at: int = 1 << 20) -> None:
     """Write text made in pieces to the file (or standard output), about a megabyte at a time."""
     if output is not None:
         try:
@@ -717,10 +720,15 @@ def _write_chunks(chunks: Iterable[str], output: Path | None, flush_at: int = 1 
         raise UsageError(f"standard output: cannot write: {error.strerror or error}") from error
 
 
-def _write_pieces(chunks: Iterable[str], handle: Any, flush_at: int) -> None:
+def _write_pieces(chunks: Iterable[str | Copied], handle: Any, flush_at: int) -> None:
     buffer: list[str] = []
     size = 0
     for chunk in chunks:
+        if type(chunk) is not str:  # text already in a file (the findings a child wrote): it writes itself
+            handle.write("".join(buffer))
+            buffer, size = [], 0
+            chunk.write_to(handle)  # type: ignore[union-attr]
+            continue
         buffer.append(chunk)
         size += len(chunk)
         if size >= flush_at:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+import errno
 import json
 import operator
 import os
@@ -9,7 +11,8 @@ import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from itertools import islice
 from typing import IO, Any, NoReturn
 
@@ -40,12 +43,87 @@ def json_chunks(report: Report, ahead: FindingsAhead | None = None) -> Iterator[
     encoder; anything else goes through json itself. With `ahead` (started on these very findings) their text is
     the one a child process wrote meanwhile.
     """
+    return as_text(json_parts(report, ahead))
+
+
+def json_parts(report: Report, ahead: FindingsAhead | None = None) -> Iterator[str | Copied]:
+    """json_chunks' text, the child's part of it (with `ahead`) left in its file for the writer to copy as bytes."""
     # now, before the caller opens its file: a failure here leaves no half-written report
     data = report.to_dict(finding_rows=False)
     return _object(data, ahead)
 
 
-def _object(data: dict[str, Any], ahead: FindingsAhead | None = None) -> Iterator[str]:
+def as_text(parts: Iterable[str | Copied]) -> Iterator[str]:
+    """The text of json_parts, every part as a string."""
+    for part in parts:
+        if type(part) is str:
+            yield part
+        else:
+            yield from part.pieces()  # type: ignore[union-attr]
+
+
+@dataclass(frozen=True)
+class Copied:
+    """Text already written in UTF-8 to a file, from byte `start` to the file's end."""
+
+    file: IO[bytes]
+    start: int
+
+    def pieces(self) -> Iterator[str]:
+        """The text, decoded, a megabyte at a time (read at offsets: the file's own offset stays where it is)."""
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        offset = self.start
+        while data := os.pread(self.file.fileno(), 1 << 20, offset):
+            offset += len(data)
+            yield decoder.decode(data)
+        yield decoder.decode(b"", final=True)
+
+    def write_to(self, handle: IO[str]) -> None:
+        """Write the text to `handle`: where it writes UTF-8 to a file descriptor, its bytes, copied as they are."""
+        target = _utf8_descriptor(handle)
+        if target is None:
+            for piece in self.pieces():
+                handle.write(piece)
+            return
+        handle.flush()  # what it holds goes first
+        _copy(self.file.fileno(), self.start, target)
+
+
+def _utf8_descriptor(handle: IO[str]) -> int | None:
+    """The descriptor a text handle writes to, when the text's UTF-8 bytes are what it would write; else None."""
+    # (the handles written to are opened with the platform's newline, which on a "\n" platform changes nothing)
+    encoding = getattr(handle, "encoding", None)
+    if os.linesep != "\n" or not isinstance(encoding, str):
+        return None
+    try:
+        if codecs.lookup(encoding).name != "utf-8":
+            return None
+        return handle.fileno()
+    except (LookupError, OSError, ValueError, AttributeError):  # (io.UnsupportedOperation: no descriptor)
+        return None
+
+
+def _copy(source: int, start: int, target: int) -> None:
+    """Append the bytes of `source` from `start` to its end to `target`: in the kernel (sendfile) where it can."""
+    offset, end = start, os.fstat(source).st_size
+    try:
+        while offset < end:
+            sent = os.sendfile(target, source, offset, end - offset)
+            if not sent:
+                return
+            offset += sent
+        return
+    except OSError as error:
+        if error.errno not in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+            raise
+    while data := os.pread(source, 1 << 20, offset):  # no sendfile to this target: from where it stopped
+        offset += len(data)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(target, view) :]
+
+
+def _object(data: dict[str, Any], ahead: FindingsAhead | None = None) -> Iterator[str | Copied]:
     """The indented text of the report's top-level object, followed by a newline."""
     if not data:
         yield "{}\n"
@@ -179,11 +257,12 @@ class FindingsAhead:
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
-    def text(self, findings: Sequence[Finding]) -> Iterator[str] | None:
+    def text(self, findings: Sequence[Finding]) -> Iterator[str | Copied] | None:
         """The text of `findings`, the child's once written; None if none was started, it failed, or is of others.
 
         The child's findings may be the last of `findings` (the message rules', when the account rules' few come
-        first): their text then follows the parent's of the first ones.
+        first): their text then follows the parent's of the first ones. The child's text stays in its file
+        (Copied), which is open until close().
         """
         if self.file is None:
             return None
@@ -205,16 +284,15 @@ class FindingsAhead:
         self.pid = 0  # (only once reaped: interrupted while waiting, close() still stops the child)
         return status == 0
 
-    def _pieces(self, file: IO[bytes], first: Sequence[Finding]) -> Iterator[str]:
-        with open(file.fileno(), encoding="utf-8", newline="", closefd=False) as reader:
-            reader.seek(0)  # (the child moved the offset it shares with this process)
-            if first:  # _list(first + the child's): the child's text without its opening, after the first's
-                opening = reader.read(len(_OPEN))
-                assert opening == _OPEN, opening  # (see text(): the child's findings are never none here)
-                yield "".join(_list(first))[: -len(_CLOSE)] + _BETWEEN
-            while piece := reader.read(1 << 20):
-                yield piece
-        self.close()
+    def _pieces(self, file: IO[bytes], first: Sequence[Finding]) -> Iterator[str | Copied]:
+        if not first:
+            yield Copied(file, 0)
+            return
+        # _list(first + the child's): the child's text without its opening, after the first's
+        opening = os.pread(file.fileno(), len(_OPEN), 0).decode("ascii")
+        assert opening == _OPEN, opening  # (see text(): the child's findings are never none here)
+        yield "".join(_list(first))[: -len(_CLOSE)] + _BETWEEN
+        yield Copied(file, len(_OPEN))
 
     def close(self) -> None:
         """Stop the child if it still runs, and drop its file."""
