@@ -244,6 +244,13 @@ def missed_negatives(texts: list[str]) -> list[tuple[str, float]]:
         ("See https:// :/", True),
         ("Ugh : (", True),  # a spaced emoticon, closed up by the tokenizer
         ("bad1", True),  # errs towards yes: the run "bad" is checked though the word is "bad1"
+        ("Tip: clean it weekly", False),  # a colon, but no face: ":c" is followed by a letter
+        ("Re: your order", False),
+        ("x:(", True),  # a face glued to the word before it is still closed up
+        (":(abc", True),  # marks at the start of a token are split off it: ":", "(", "abc"
+        ("Note:\n\n(see above)", True),  # whitespace of any kind between its characters
+        ("so :-S", True),
+        ("ok =/", True),
     ],
 )
 def test_may_be_negative_by_hand(text: str, expected: bool) -> None:
@@ -285,6 +292,33 @@ def test_may_be_negative_never_clears_a_negative_text() -> None:
     cleared = [t for t in texts if not may_be_negative(t)]
     assert len(cleared) > 2_000  # it does clear texts, so it can spare work
     assert all(pattern_polarity(t) >= 0 for t in cleared)
+
+
+def face_texts(count: int, seed: int) -> list[str]:
+    """Texts of emoticons, their characters apart, marks, letters and digits glued by any separator."""
+    rng = random.Random(seed)
+    faces = sorted(_lexicon().emoticons)
+    pieces = [*":;=>-'([{<\\/.csCS)D]", "n't", "https://", "p://", "s://", "\u201c", '"', "!", "...", "_", "#", "@"]
+    words = ["tip", "clean", "see", "a", "x1", "2", "sad", "ok", "bad", "good", "c", "s", "ca", "sit", "café", "İs"]
+    texts = []
+    for _ in range(count):
+        parts = []
+        for _ in range(rng.randint(1, 8)):
+            pool = rng.choices([faces, pieces, words], weights=[2, 5, 3])[0]
+            parts.append(rng.choice(pool))
+            parts.append(rng.choice(["", "", "", " ", " ", "  ", "\n", "\n\n", "\t", "\u00a0"]))
+        texts.append("".join(parts).strip() or ":(")
+    return texts
+
+
+def test_may_be_negative_never_misses_a_face() -> None:
+    texts = face_texts(40_000, seed=3)
+    values = {t: pattern_polarity(t) for t in texts}
+    assert sum(1 for v in values.values() if v < -0.5) > 3_000  # faces are found and scored
+    for bound in (0.0, -0.5, -0.75):
+        assert [(t, v) for t, v in values.items() if v < bound and not may_be_negative(t, bound)] == []
+    marked = [t for t in texts if re.search("[:;=>]", t)]
+    assert sum(1 for t in marked if not may_be_negative(t)) > 2_000  # a mark alone is no longer reason to compute
 
 
 def test_may_be_negative_on_real_texts() -> None:

@@ -180,6 +180,22 @@ def _strongly_negative_runs() -> frozenset[bytes]:
     return _negative()[0] - {w.encode() for w in _lexicon().negations}
 
 
+@cache
+def _negative_faces() -> re.Pattern[str]:
+    """Where a negative emoticon may be in a lower-cased text: its characters, with any whitespace between.
+
+    The tokenizer closes up a face's characters across the single spaces that whitespace became, and takes a face
+    only with a space or the end after it (RE_EMOTICONS). A face that ends in a letter (":c", ":-s") must then be
+    followed by no letter or digit, which would stay in its token; "n't", which _words cuts off, is spaced out
+    before this test or has decided it. A face that ends in a mark may have anything after it: marks at the start
+    of a token are split off one by one (":(abc" is ":", "(", "abc").
+    """
+    faces = sorted((face for face, p in _lexicon().emoticons.items() if p < 0), key=len, reverse=True)
+    return re.compile(
+        "|".join(r"\s*".join(map(re.escape, face)) + ("(?![a-z0-9])" if face[-1].isalnum() else "") for face in faces)
+    )
+
+
 # A negated chunk counts its polarity times -0.5, and a polarity is at most 1: no negated chunk is below this
 NEGATION_FLOOR = -0.5
 
@@ -202,7 +218,8 @@ def may_be_negative(text: str, below: float = 0.0) -> bool:
     # The ":" of a link ("https://") is inside a word of the link (a letter before it, "/" after it, and neither is
     # punctuation the tokenizer splits off), so it cannot be part of an emoticon.
     marks = lowered.replace("s://", "").replace("p://", "") if "://" in lowered else lowered
-    if ":" in marks or ";" in marks or "=" in marks or ">" in marks:  # every negative emoticon has one of these
+    # every negative emoticon has one of these marks; most texts with one ("Tip: clean it") hold no face
+    if (":" in marks or ";" in marks or "=" in marks or ">" in marks) and _negative_faces().search(marks):
         return True
     runs, others = _negative()
     if ("-" in lowered or "*" in lowered) and any(w in lowered for w in others):
