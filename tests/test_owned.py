@@ -531,3 +531,28 @@ def test_an_outbox_whose_reader_is_gone_raises_on_the_next_send():
     with pytest.raises(BrokenPipeError):
         outbox.send(("done", None))
     child_end.close()
+
+
+def test_an_outbox_send_that_waits_returns_once_it_is_written():
+    import multiprocessing
+    import threading
+    import time
+
+    parent_end, child_end = multiprocessing.Pipe()
+    got: list[object] = []
+
+    def read_later() -> None:
+        time.sleep(0.2)  # a megabyte cannot be written into the pipe before this
+        got.extend([parent_end.recv(), parent_end.recv()])
+
+    outbox = owned._Outbox(child_end)
+    outbox.send(("read", "x" * 1_000_000))  # returns at once: the thread writes it
+    assert outbox._queue.unfinished_tasks == 1
+    reader = threading.Thread(target=read_later)
+    reader.start()
+    outbox.send(("part", "y" * 1_000_000), wait=True)
+    assert outbox._queue.unfinished_tasks == 0  # both written, in order
+    reader.join()
+    assert got == [("read", "x" * 1_000_000), ("part", "y" * 1_000_000)]
+    outbox.close()
+    child_end.close()

@@ -409,7 +409,9 @@ class _Outbox:
 
     A block's results (~300 KB) fill the pipe, and writing them would wait until the parent, which reads the workers
     in turn, is done with the other worker's: ~1 s of each worker's reading at a million messages. At most QUEUED
-    items wait to be written (sending more waits): the parent sends a block only for each result it took.
+    items wait to be written (sending more waits): the parent sends a block only for each result it took. Later,
+    while labelling, the parent is seldom busy and a worker waits for each part to be written (`wait`): parts that
+    waited their turn would be megabytes more of its peak.
     """
 
     def __init__(self, conn: Connection) -> None:
@@ -419,11 +421,16 @@ class _Outbox:
         self._thread = threading.Thread(target=self._write, daemon=True)
         self._thread.start()
 
-    def send(self, item: Any) -> None:
-        """Send `item` after what was sent before; raise what stopped the writing of those, if anything did."""
+    def send(self, item: Any, wait: bool = False) -> None:
+        """Send `item` after what was sent before, and with `wait` return once it is written; raise what stopped
+        the writing, if anything did."""
         if self._error is not None:
             raise self._error
         self._queue.put(ForkingPickler.dumps(item))
+        if wait:
+            self._queue.join()
+            if self._error is not None:
+                raise self._error
 
     def close(self) -> None:
         """Wait until everything sent is written (or the writing stopped: raise why)."""
@@ -440,6 +447,8 @@ class _Outbox:
                     self._conn.send_bytes(data)
                 except BaseException as error:
                     self._error = error
+            del data  # (freed before send() hears it is written)
+            self._queue.task_done()
 
 
 def _work(
@@ -475,13 +484,13 @@ def _work(
     reply = Role.REPLY
     keys = {at: canned_key(m.text) for at, m in enumerate(conv.messages) if conv.roles[m.id] is reply}
     counted = Counter(keys.values())
-    outbox.send(("keys", (list(counted), array("q", counted.values()))))
+    outbox.send(("keys", (list(counted), array("q", counted.values()))), wait=True)
     ahead.wait_known(conn, conv, order)
     kind, (counts, canned_keys) = conn.recv()
     assert kind == "check", kind
     canned = [at for at, key in keys.items() if key in canned_keys]
     del keys, counted
-    outbox.send(("canned", array("q", (positions[at] for at in canned))))
+    outbox.send(("canned", array("q", (positions[at] for at in canned))), wait=True)
     early = Analysis(counts, {}, {}, frozenset(conv.messages[at].id for at in canned))
     ordered = conv.messages
     labeller = Labeller(lexicon_dir, account.handles, brand_names)
@@ -517,7 +526,8 @@ def _work(
                     [(position[message_id], note) for message_id, note in zip(about, notes)],
                     unanswered,
                 ),
-            )
+            ),
+            wait=True,
         )
     outbox.send(("done", None))
 
