@@ -70,11 +70,9 @@ class Copied:
     start: int
 
     def pieces(self) -> Iterator[str]:
-        """The text, decoded, a megabyte at a time (read at offsets: the file's own offset stays where it is)."""
+        """The text, decoded, a megabyte at a time."""
         decoder = codecs.getincrementaldecoder("utf-8")()
-        offset = self.start
-        while data := os.pread(self.file.fileno(), 1 << 20, offset):
-            offset += len(data)
+        for data in _read_from(self.file.fileno(), self.start):
             yield decoder.decode(data)
         yield decoder.decode(b"", final=True)
 
@@ -116,11 +114,17 @@ def _copy(source: int, start: int, target: int) -> None:
     except OSError as error:
         if error.errno not in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
             raise
-    while data := os.pread(source, 1 << 20, offset):  # no sendfile to this target: from where it stopped
-        offset += len(data)
+    for data in _read_from(source, offset):  # no sendfile to this target: from where it stopped
         view = memoryview(data)
         while view:
             view = view[os.write(target, view) :]
+
+
+def _read_from(source: int, offset: int) -> Iterator[bytes]:
+    """The bytes of `source` from `offset` to its end, a megabyte at a time, read at offsets (its own stays put)."""
+    while data := os.pread(source, 1 << 20, offset):
+        offset += len(data)
+        yield data
 
 
 def _object(data: dict[str, Any], ahead: FindingsAhead | None = None) -> Iterator[str | Copied]:
