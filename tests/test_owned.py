@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -220,6 +220,33 @@ def test_workers_read_lines_as_the_loader_does(tmp_path, small_parts, started):
     assert warnings[0] == f"{path}: not UTF-8 from line 9; decoded as cp1252, check accented text"
     assert any(w.startswith(f"{path}:11: bad JSON") for w in warnings)  # the last line, without its end
     assert json.loads(alone[0])["source"]["records"] == 9
+
+
+def test_times_sent_as_seconds_or_as_datetimes_come_back_as_they_were(tmp_path, small_parts, started):
+    utc = timezone.utc
+    whole = datetime(2026, 3, 1, 10, 5, tzinfo=utc)
+    assert owned._time_value(whole) == 1772359500  # hand-computed: 20,513 days and 10:05 since 1970
+    # a fraction of a second, a time before 1970, one in another zone (never given by normalise): as they are
+    for moment in (
+        datetime(2026, 3, 1, 10, 5, 0, 250_000, tzinfo=utc),
+        datetime(1969, 7, 20, 20, 17, 40, tzinfo=utc),
+        datetime(2026, 3, 1, 12, 5, tzinfo=timezone(timedelta(hours=2))),
+    ):
+        assert owned._time_value(moment) is moment
+    rows = [
+        {"id": "1", "author": "shop", "text": "Moon landing re-run tonight", "created_at": "1969-07-20T20:17:40Z"},
+        {"id": "2", "author": "ann", "text": "@shop my order never came", "created_at": "2026-03-01T10:05:00.250Z"},
+        {"id": "3", "author": "shop", "text": "@ann sorry! DM us", "created_at": "2026-03-01T12:20:30+02:00"},
+        {"id": "4", "author": "bob", "text": "@shop my refund never came", "created_at": "2026-03-01T10:30:00Z"},
+        {"id": "5", "author": "shop", "text": "Our new roast is out", "created_at": "2026-03-05T09:00:00Z"},
+    ]
+    rows[2]["in_reply_to"] = "2"
+    path = write(tmp_path / "times.jsonl", rows)
+    alone = outcome([path], jobs=1)
+    assert outcome([path], jobs=2) == alone and started
+    # 10:05:00.25 to 10:20:30 UTC: 15 min 29.75 s
+    assert json.loads(alone[0])["metrics"]["median_response_minutes"] == 15.5
+    assert [m.created_at for m in alone[1]] == [datetime(2026, 3, 1, 10, 30, tzinfo=utc)]  # bob's, unanswered
 
 
 def test_rules_that_read_other_messages_keep_every_message_in_one_process(tmp_path, started):

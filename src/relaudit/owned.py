@@ -26,7 +26,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from itertools import islice
 from multiprocessing.connection import Connection, wait
 from multiprocessing.reduction import ForkingPickler
@@ -140,7 +140,7 @@ class Part:
 
     positions: Sequence[int]
     labels: list[tuple[Any, ...]]
-    findings: list[tuple[int, tuple[Any, ...]]]
+    findings: list[tuple[int, tuple[Any, ...]]]  # (position, FINDING_SENT's values: the parent has the id and time)
     notes: list[tuple[int, str]]  # rules that gave up, by position of the message they gave up on
     unanswered: list[tuple[int, tuple[Any, ...]]]  # the unanswered complaints' values (message_values)
 
@@ -241,6 +241,8 @@ class Owners:
     def _keep(self, values: tuple[Any, ...], file: Source, owner: int, known: dict[str, Any]) -> Stub:
         """The stub of a message of `owner`'s, from its values (_stub_values)."""
         message_id, author, created_at, parent, parent_author, mentions, place = values
+        if type(created_at) is int:  # (_time_value)
+            created_at = _FROM_TIMESTAMP(created_at, timezone.utc)
         slot = owner + self.workers * self._counts[owner]
         self._counts[owner] += 1
         if parent is not None:  # the parent's own id string, when it came first: one string, not two
@@ -529,7 +531,7 @@ def _work(
                 Part(
                     placed,
                     [result.packed() for result in found],
-                    [(position[f.message_id], f.packed()) for f in findings],
+                    [(position[f.message_id], FINDING_SENT(f)) for f in findings],
                     [(position[message_id], note) for message_id, note in zip(about, notes)],
                     unanswered,
                 ),
@@ -588,12 +590,27 @@ def _stub_values(message: Message) -> tuple[Any, ...]:
     return (
         message.id,
         message.author,
-        message.created_at,
+        _time_value(message.created_at),
         message.in_reply_to,
         message.in_reply_to_author,
         message.mentions,
         message.source.line << _LINE | flags,
     )
+
+
+def _time_value(moment: datetime) -> datetime | int:
+    """A message's time as _keep takes it: the POSIX seconds of a whole second in UTC (most), else the datetime."""
+    # A datetime pickles as a call with a bytes object, three times the cost of an int: two thirds of pickling a
+    # block's stub values. The parent makes the same datetime of the int (the years checked are those it can).
+    if moment.microsecond == 0 and moment.tzinfo is timezone.utc and _YEARS[0] <= moment.year <= _YEARS[1]:
+        return int(moment.timestamp())
+    return moment
+
+
+_YEARS = (1970, 9999)
+_FROM_TIMESTAMP = datetime.fromtimestamp
+# What a worker sends of a finding: all but the message's id and time, which the parent's stub has
+FINDING_SENT = attrgetter("rule", "level", "pillar", "message", "severity", "excerpt", "source")
 
 
 def _conversations(

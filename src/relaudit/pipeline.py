@@ -323,7 +323,7 @@ def _findings(
     """
     for position, values in found:
         message = messages[position]
-        rule, level, pillar, text, severity, _, _, shown, where = values
+        rule, level, pillar, text, severity, shown, where = values  # (owned.FINDING_SENT)
         text = texts.setdefault(text, text)
         yield build_finding(rule, level, pillar, text, severity, message.id, message.created_at, shown, where)
 
