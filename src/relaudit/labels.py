@@ -82,6 +82,10 @@ LABELS_CACHED = 65536
 NO_LABELS = build_labels()  # a repost's or a context message's: nothing to label
 
 # label name -> the flag that carries it (the names names() gives)
+# The roles label() tells apart, as globals: Role.INBOUND is looked up through Enum's class machinery, ~145 ns in
+# Python 3.11 against ~10 ns for a global, and label() runs for every message (its own up to three such tests).
+_INBOUND, _ORIGINAL, _REPLY = Role.INBOUND, Role.ORIGINAL, Role.REPLY
+
 LABEL_FLAGS = {
     "complaint": "complaint",
     "question": "question",
@@ -163,10 +167,10 @@ class Labeller:
     def label(self, message: Message, role: Role) -> Labels:
         """Labels for one message; only what its role needs is computed."""
         text = message.text[:ANALYSED_CHARS]
-        if role is Role.INBOUND:
+        if role is _INBOUND:
             return self._inbound(text)
-        if role is Role.ORIGINAL or role is Role.REPLY:
-            return self._own(text, message.mentions, role is Role.ORIGINAL)
+        if role is _ORIGINAL or role is _REPLY:
+            return self._own(text, message.mentions, role is _ORIGINAL)
         return NO_LABELS
 
     def _label_inbound(self, text: str) -> Labels:
@@ -217,11 +221,7 @@ class Labeller:
 
     def complete(self, message: Message, role: Role | None, labels: Labels) -> Labels:
         """A message's labels with all that labelling left out as not needed yet (see Labels)."""
-        if (
-            role is not Role.INBOUND
-            or labels.not_labelled
-            or (labels.polarity is not None and labels.question is not None)
-        ):
+        if role is not _INBOUND or labels.not_labelled or (labels.polarity is not None and labels.question is not None):
             return labels
         text = message.text[:ANALYSED_CHARS]
         value = polarity(text)
