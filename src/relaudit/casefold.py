@@ -120,27 +120,31 @@ class CasePattern:
         # a few `in` tests are cheaper than the regex scan when none of them is there, the common case
         self.needles = needles if self.folded is not None else None
 
-    def _target(self, text: str) -> tuple[re.Pattern[str], str]:
-        if self.folded is not None:
-            folded = fold(text)
-            if folded is not None:
-                return self.folded, folded
-        return self.exact, text
+    def _target(self, text: str) -> tuple[re.Pattern[str] | None, str]:
+        """The folded pattern and text where they may be searched instead, else the exact pattern and the text.
 
-    def _absent(self, pattern: re.Pattern[str], target: str) -> bool:
-        """True when the needles show the folded pattern cannot match the folded text."""
-        needles = self.needles
-        return needles is not None and pattern is self.folded and not any(map(target.__contains__, needles))
+        None for the pattern when its needles show that the folded text holds no match (the common case).
+        """
+        folded = self.folded
+        if folded is not None:
+            last = _last  # fold(text), without the call when it has just been asked for this text (most times)
+            target = last[1] if last[0] is text else fold(text)
+            if target is not None:
+                needles = self.needles  # a few `in` tests, in C
+                if needles is not None and not any(map(target.__contains__, needles)):
+                    return None, target
+                return folded, target
+        return self.exact, text
 
     def search(self, text: str) -> bool:
         """Whether the pattern matches anywhere in the text."""
         pattern, target = self._target(text)
-        return not self._absent(pattern, target) and pattern.search(target) is not None
+        return pattern is not None and pattern.search(target) is not None
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of every match, leftmost first, as `finditer` gives them on the text itself."""
         pattern, target = self._target(text)
-        if self._absent(pattern, target):
+        if pattern is None:
             return []
         return [m.span() for m in pattern.finditer(target)]
 
