@@ -11,6 +11,7 @@ import random
 
 import pytest
 
+from relaudit import complaints
 from relaudit.complaints import NOT_NEGATIVE, POLARITY_RANGES, _present, detect_complaint
 from relaudit.conversations import Role
 from relaudit.labels import LABEL_FLAGS, Labeller, Labels, polarity
@@ -108,6 +109,34 @@ def test_each_polarity_range_gives_the_signals_of_its_representative():
             assert _present(shape, value) == _present(shape, representative(value)), (shape, value)
     assert set(POLARITY_RANGES) == {representative(v) for v in values}
     assert tuple(r for r in POLARITY_RANGES if r >= 0) == NOT_NEGATIVE
+
+
+@pytest.mark.parametrize("kept", [4096, 3])
+def test_a_settled_answer_is_the_verdicts_of_every_range_for_each_cue_set_and_shape(labeller, monkeypatch, kept):
+    monkeypatch.setattr(complaints, "SETTLED_KEPT", kept)  # 3: the answers kept are dropped again and again
+    monkeypatch.setattr(complaints, "_SETTLED", {})
+    lexicon = labeller.lexicons["complaint"]
+    cues = sorted(lexicon.cues, key=lambda c: c.weight)
+    cue_sets = [
+        [],
+        cues[:1],
+        cues[-1:],
+        cues[:2],
+        cues[-2:],
+        [cues[0], cues[-1]],
+        cues[len(cues) // 2 : len(cues) // 2 + 3],
+    ]
+    answers = set()
+    for _ in range(2):  # the second time from what was kept (when kept)
+        for found, shape, values in itertools.product(
+            cue_sets, itertools.product((False, True), repeat=6), (POLARITY_RANGES, NOT_NEGATIVE)
+        ):
+            each = {complaints.verdict(lexicon, found, shape, value).is_complaint for value in values}
+            expected = each.pop() if len(each) == 1 else None
+            assert complaints.settled(lexicon, found, shape, values) is expected, (found, shape, values)
+            answers.add(expected)
+        assert len(complaints._SETTLED) <= kept
+    assert answers == {True, False, None}  # all three answers are among those checked
 
 
 def test_a_finding_works_out_the_cues_only_when_its_message_shows_them(tmp_path, monkeypatch):

@@ -87,8 +87,21 @@ _RUNS_ONLY = bytes(c if ord("a") <= c <= ord("z") else ord(" ") for c in range(2
 
 
 def letter_runs(lowered: str) -> list[bytes]:
-    """The runs of the letters a-z in a lower-cased text, as bytes (a character beyond ASCII ends a run, as "?")."""
-    return lowered.encode("ascii", "replace").translate(_RUNS_ONLY).split()
+    """The runs of the letters a-z in a lower-cased text, as bytes (a character beyond ASCII ends a run, as "?").
+
+    The list is shared with the next caller asking about the same string (so not to be changed): an inbound text's
+    fold is asked for its language and then for its sentiment.
+    """
+    global _last_runs
+    last = _last_runs
+    if last[0] is lowered:
+        return last[1]
+    runs = lowered.encode("ascii", "replace").translate(_RUNS_ONLY).split()
+    _last_runs = (lowered, runs)  # (one tuple, assigned at once, as _last)
+    return runs
+
+
+_last_runs: tuple[str, list[bytes]] = ("", [])
 
 
 def fold(text: str) -> str | None:

@@ -129,18 +129,43 @@ def settled(lexicon: Lexicon, found: list[Cue], shape: Shape, values: tuple[floa
 
     `values` holds one polarity of each range the text's may be in (POLARITY_RANGES, or NOT_NEGATIVE when it cannot
     be negative). The score is added up as verdict() adds it, the same weights in the same order, so each range's
-    answer is exact.
+    answer is exact. It depends on nothing but the lexicon's numbers, the cues' weights, the shape and the ranges,
+    and texts repeat those few combinations (a few thousand in a million messages): each is worked out once.
     """
     weights = _weights(lexicon.signals)
-    cues = [cue.weight for cue in found]
+    cues = tuple([cue.weight for cue in found])
+    key = (id(weights), lexicon.bias, lexicon.threshold, cues, shape, values)  # (_WEIGHTS keeps `weights` alive)
+    answer = _SETTLED.get(key, _UNKNOWN)
+    if answer is _UNKNOWN:
+        if len(_SETTLED) >= SETTLED_KEPT:  # a hostile export of endless combinations: start again
+            _SETTLED.clear()
+        answer = _SETTLED[key] = _settle(lexicon.bias, lexicon.threshold, weights, cues, shape, values)
+    return answer  # type: ignore[return-value]
+
+
+def _settle(
+    bias: float,
+    threshold: float,
+    weights: tuple[float, ...],
+    cues: tuple[float, ...],
+    shape: Shape,
+    values: tuple[float, ...],
+) -> bool | None:
+    """settled()'s answer, worked out."""
     answer = None
     for value in values:
-        passes = lexicon.bias + sum([*cues, *compress(weights, _present(shape, value))]) >= lexicon.threshold
+        passes = bias + sum([*cues, *compress(weights, _present(shape, value))]) >= threshold
         if answer is None:
             answer = passes
         elif passes is not answer:
             return None
     return answer
+
+
+# settled()'s answers by what they depend on; at most this many are kept
+_SETTLED: dict[tuple[object, ...], bool | None] = {}
+SETTLED_KEPT = 4096
+_UNKNOWN = object()
 
 
 _WEIGHTS: dict[int, tuple[dict[str, float], tuple[float, ...]]] = {}

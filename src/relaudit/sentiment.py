@@ -23,7 +23,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from relaudit.casefold import letter_runs
+from relaudit.casefold import fold, letter_runs
 
 _MODULE_NAME = "relaudit._textblob_pattern"
 _QUOTES = ("“", "”", "‘", "’", "'", '"')  # find_tokens pads these with spaces, in this order
@@ -206,7 +206,7 @@ def may_be_negative(text: str, below: float = 0.0) -> bool:
     An average below -0.5 needs one chunk below it, and a negated chunk never is (see _polarity): for such a bound
     a negation is no reason to compute, only a negative word or emoticon is (the lexicon has no negative intensity).
     """
-    lowered = text.lower()
+    lowered = fold(text) or text.lower()  # (the same string: fold's is the one judgeable() split into runs)
     strong = below <= NEGATION_FLOOR
     # _words cuts a lower-case "n't" off the letters before it (a contraction), and it then falls apart at its quote:
     # no word of its own, and the word before it ends without its "n" ("awfuln't": "awful"). One in other case
