@@ -238,6 +238,35 @@ def test_the_language_shortcut_answers_as_the_tokens_do(monkeypatch):
         assert labeller.judgeable(text)
 
 
+def test_token_runs_are_the_tokens_as_bytes():
+    from relaudit.lexicon import token_runs, tokens
+
+    texts = [*glued_texts(30_000, seed=5), "a--b-c- -x", "--", "-", "x---y", "-a-", "we\u2019re-here--now", ""]
+    texts += [text.replace(" ", rng) for text in texts[:3_000] for rng in ("--", "-", "\t")]
+    # hyphens single, doubled, at either end
+    assert sum("-" in text for text in texts) > 5_000 and sum("--" in text for text in texts) > 1_000
+    for text in texts:
+        assert [run.decode() for run in token_runs(text)] == tokens(text), text
+
+
+def test_own_references_count_the_tokens_in_the_word_lists():
+    from relaudit.conversations import Role
+    from relaudit.labels import Labeller
+    from relaudit.lexicon import token_runs
+    from relaudit.resources import rules_dir
+    from tests.conftest import msg
+
+    labeller = Labeller(rules_dir() / "lexicons", frozenset({"shop"}))
+    # "we're" and "you" are in the lists; "our-team" and "your-" glued are one token and "your": not "our"
+    text = "@ann We\u2019re on it: you'll hear from our-team, your- order"
+    labels = labeller.label(msg("2", "shop", 0, text, reply_to="1", reply_author="ann"), Role.REPLY)
+    assert (labels.self_refs, labels.audience_refs) == (1, 2)
+    for name in ("self-reference", "audience-reference"):
+        lexicon = labeller.lexicons[name]
+        words = sorted(lexicon.words)
+        assert lexicon.count_runs(token_runs(" ".join(words))) == lexicon.count_words(words) > 5
+
+
 def test_the_language_shortcut_answers_as_the_tokens_do_on_the_real_exports():
     from relaudit.labels import Labeller
     from relaudit.resources import rules_dir

@@ -14,7 +14,7 @@ from relaudit.casefold import fold, letter_runs
 from relaudit.complaints import NOT_NEGATIVE, POLARITY_RANGES, Shape, settled, structure, verdict
 from relaudit.conversations import Role
 from relaudit.filecache import cached
-from relaudit.lexicon import Cue, Lexicon, load_lexicon, phrase_pattern, tokens
+from relaudit.lexicon import Cue, Lexicon, load_lexicon, phrase_pattern, token_runs, tokens
 from relaudit.model import Message, builder, fields_getter
 
 LEXICONS = (
@@ -232,8 +232,8 @@ class Labeller:
 
     def _label_own(self, text: str, mentions: tuple[str, ...], original: bool) -> Labels:
         """An own post's or reply's labels: self and audience references; an original's promotion and question."""
-        words = tokens(text)
-        self_refs = self.lexicons["self-reference"].count_words(words)
+        words = token_runs(text)
+        self_refs = self.lexicons["self-reference"].count_runs(words)
         self_refs += sum(1 for handle in mentions if handle in self.own_handles)
         if self.brand_names is not None:
             self_refs += len(self.brand_names.spans(text))
@@ -241,7 +241,7 @@ class Labeller:
             promotional=original and self._passes("promotional", text),
             asks_question=original and self._passes("audience-question", text),
             self_refs=self_refs,
-            audience_refs=self.lexicons["audience-reference"].count_words(words),
+            audience_refs=self.lexicons["audience-reference"].count_runs(words),
         )
 
     @cached_property

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +99,15 @@ class Lexicon:
         """How many tokens are in the word list."""
         return sum(map(self.words.__contains__, tokens))  # (True counts 1; in C, no generator)
 
+    def count_runs(self, runs: list[bytes]) -> int:
+        """count_words() of token_runs()' tokens."""
+        return sum(map(self._word_bytes.__contains__, runs))
+
+    @cached_property
+    def _word_bytes(self) -> frozenset[bytes]:
+        """The words that can be tokens (of ASCII alone), as bytes."""
+        return frozenset(word.encode() for word in self.words if word.isascii())
+
 
 # An RE2 set answers in one call of a few microseconds, more than `re` takes for one or two patterns it finds cheaply
 # (question's "?" and its question words at the start: 7.8 us a text by `re`, 13.3 with the set); so a lexicon with
@@ -114,6 +124,31 @@ _TOKEN = re.compile(r"[a-z0-9_']+(?:-[a-z0-9_']+)*")
 def tokens(text: str) -> list[str]:
     """Lower-case word tokens, apostrophes kept (curly ones straightened)."""
     return _TOKEN.findall(text.lower().replace("\u2019", "'"))
+
+
+# bytes.translate keeps the bytes a token may hold (_TOKEN's) and makes every other one a space
+_TOKEN_BYTES = bytes(c if chr(c).isascii() and re.fullmatch(r"[a-z0-9_'-]", chr(c)) else ord(" ") for c in range(256))
+_HYPHENS = re.compile(rb"-{2,}")
+
+
+def token_runs(text: str) -> list[bytes]:
+    """tokens(text) as bytes, three times faster: the runs of token characters, cut where hyphens are not single.
+
+    A token is a run of [a-z0-9_'] and runs joined by single hyphens: of a stretch of those characters and hyphens,
+    the parts between runs of two hyphens or more, without hyphens at their ends. A character beyond ASCII ends a
+    token, as it does for _TOKEN's ASCII classes (it becomes "?", which is none of them).
+    """
+    kept = text.lower().replace("\u2019", "'").encode("ascii", "replace").translate(_TOKEN_BYTES)
+    found = kept.split()
+    if b"-" not in kept:
+        return found
+    runs: list[bytes] = []
+    for chunk in found:
+        if b"-" in chunk:
+            runs.extend(part for piece in _HYPHENS.split(chunk) if (part := piece.strip(b"-")))
+        else:
+            runs.append(chunk)
+    return runs
 
 
 def _fold(text: str) -> str:
