@@ -383,7 +383,7 @@ def _tune_allocator() -> None:
     # from its heap and stay in the process once freed. The audit frees many (pickled batches, sorted lists, the id
     # index): ~60 MB of a million-message audit's peak. But its heap also gives back its free top whenever that is
     # over 128 KiB, and the next growth faults those pages in again, zeroed: a 1M audit's processes took 1.3 million
-    # page faults (~1 s of system time). Keeping 64 MiB of that top halves them, for ~3 MB more at the peak.
+    # page faults (~1 s of system time). Keeping 64 MiB of that top halves them, for 0-15 MB more at the peak.
     # Elsewhere (another C library) nothing is changed.
     with suppress(OSError, AttributeError):
         libc = ctypes.CDLL(None)
