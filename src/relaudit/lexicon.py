@@ -126,8 +126,9 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text.lower().replace("\u2019", "'"))
 
 
-# bytes.translate keeps the bytes a token may hold (_TOKEN's) and makes every other one a space
-_TOKEN_BYTES = bytes(c if chr(c).isascii() and re.fullmatch(r"[a-z0-9_'-]", chr(c)) else ord(" ") for c in range(256))
+# bytes.translate keeps the bytes a token may hold (_TOKEN's: a-z, 0-9, _, ' and -) and makes every other one a space
+_TOKEN_CHARS = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_'-")
+_TOKEN_BYTES = bytes(c if c in _TOKEN_CHARS else ord(" ") for c in range(256))
 _HYPHENS = re.compile(rb"-{2,}")
 
 
