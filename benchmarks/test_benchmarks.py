@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import zipfile
@@ -125,7 +126,7 @@ def test_render_computes_ratios_and_targets_from_raw_runs(tmp_path: Path) -> Non
             "100000:relaudit": run(4.0, 2.0, 100),
             "1000000:floor": run(10.0, 10.0, 20),
             "1000000:baseline": run(200.0, 200.0, 2000),
-            "1000000:relaudit": run(50.0, 25.0, 700),
+            "1000000:relaudit": {**run(50.0, 25.0, 700), "walls": [55.0, 50.0, 61.25]},
         },
         "check": {"wall": (0.6, 0.5), "cpu": (0.5, 0.5)},
         "batch": (10.0, 5.0),
@@ -133,7 +134,8 @@ def test_render_computes_ratios_and_targets_from_raw_runs(tmp_path: Path) -> Non
     }
     text = harness.render(raw, "wall", tmp_path / "r.md", tmp_path / "s.svg")
     # 1M: baseline 200 s / relaudit 50 s = 4×; 50 s / floor 10 s = 5×; (50/1M) / (4/100k) = 1.25; 700 MB > 600.
-    assert "| 1,000,000 | relaudit | 50.00 | 25.00 | 20,000 | 700 | 4.00× | 5.0× |" in text
+    assert "| 1,000,000 | relaudit | 50.00 | 25.00 | 20,000 | 700 | 4.00× | 5.0× | 55.00, 50.00, 61.25 |" in text
+    assert "| 1,000,000 | floor | 10.00 | 10.00 | 100,000 | 20 | 20.00× | n/a |  |" in text  # (a raw run of before)
     assert "| relaudit throughput vs baseline | 1,000,000 | ≥ 8× | 4.00× | **not met** |" in text
     assert "| relaudit time vs parse-only floor | 1,000,000 | ≤ 10× | 5.0× | met |" in text
     assert "| per-message time vs 100k | 1,000,000 | ≤ 1.2× | 1.25× | **not met** |" in text
@@ -141,5 +143,47 @@ def test_render_computes_ratios_and_targets_from_raw_runs(tmp_path: Path) -> Non
     assert "≤ 1.3× | 1.20× (0.60 s vs 0.50 s) | met |" in text
     assert "≥ 1.7× | 2.00× (10.0 s vs 5.0 s) | met |" in text
     cpu = harness.render(raw, "cpu", tmp_path / "r.md", tmp_path / "s.svg")
-    assert "| 1,000,000 | relaudit | 50.00 | 25.00 | 40,000 | 700 | 8.00× | 2.5× |" in cpu
+    assert "| 1,000,000 | relaudit | 50.00 | 25.00 | 40,000 | 700 | 8.00× | 2.5× | 55.00, 50.00, 61.25 |" in cpu
     assert (tmp_path / "s.svg").read_text(encoding="utf-8").count("<polyline") == 3
+
+
+def test_rounds_interleave_keep_the_fastest_and_run_the_baseline_once_above_100k(tmp_path: Path, monkeypatch) -> None:
+    order: list[tuple[int, str]] = []
+    walls = iter([3.0, 40.0, 5.0, 2.0, 41.0, 2.5, 2.2, 39.0, 6.0, 6.0, 30.0, 9.0, 1.0, 8.0, 8.5])
+    codes = iter([0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0])
+
+    def fake_measure(command: list[str], timeout: float, stdout: Path | None = None) -> harness.Run:
+        order.append((size_of(command), tool_of(command)))
+        return harness.Run(next(walls), 1.0, float(len(order)), next(codes))
+
+    def tool_of(command: list[str]) -> str:
+        return command[0]
+
+    def size_of(command: list[str]) -> int:
+        return int(Path(command[-1]).stem.split("-")[-1])
+
+    monkeypatch.setattr(harness, "measure", fake_measure)
+    monkeypatch.setattr(harness, "feed_path", lambda workdir, size, seed: tmp_path / f"feed-{size}.jsonl")
+    monkeypatch.setattr(harness, "warm", lambda path: None)
+    monkeypatch.setattr(harness, "tool_command", lambda tool, path: [tool, str(path)])
+    args = argparse.Namespace(workdir=tmp_path, seed=1, repeat=3, skip=set(), timeout=60)
+    recorded: list[tuple[int, str]] = []
+    results = harness.run_sizes([100_000, 1_000_000], args, lambda size, tool, run: recorded.append((size, tool)))
+    # 100k: three rounds of all three; 1M: the baseline in the first round only, the floor none after its exit 2
+    # (relaudit's exit 1 is a failed gate, still a run)
+    assert order == [
+        (100_000, "floor"), (100_000, "baseline"), (100_000, "relaudit"),
+        (100_000, "floor"), (100_000, "baseline"), (100_000, "relaudit"),
+        (100_000, "floor"), (100_000, "baseline"), (100_000, "relaudit"),
+        (1_000_000, "floor"), (1_000_000, "baseline"), (1_000_000, "relaudit"),
+        (1_000_000, "floor"), (1_000_000, "relaudit"),
+        (1_000_000, "relaudit"),
+    ]  # fmt: skip
+    assert recorded == [(s, t) for s in (100_000, 1_000_000) for t in harness.TOOLS]
+    assert results[100_000, "floor"].wall == 2.0 and results[100_000, "floor"].walls == [3.0, 2.0, 2.2]
+    assert results[100_000, "baseline"].wall == 39.0
+    # the fastest run's times and code, the highest peak of all three (the fake's peak is the run's number: 3, 6, 9)
+    assert results[100_000, "relaudit"].wall == 2.5 and results[100_000, "relaudit"].peak_mb == 9.0
+    assert results[1_000_000, "baseline"].walls == [30.0]
+    assert results[1_000_000, "floor"].walls == [6.0, 1.0] and results[1_000_000, "floor"].code == 2
+    assert results[1_000_000, "relaudit"].walls == [9.0, 8.0, 8.5] and results[1_000_000, "relaudit"].wall == 8.0
